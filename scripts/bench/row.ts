@@ -1,0 +1,5 @@
+export interface BenchRow {
+  name: string
+  value: number
+  unit: string
+}
