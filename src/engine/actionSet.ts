@@ -1,0 +1,133 @@
+/**
+ * Sets of actions as bit sets over the catalog, so that combining the statements of many policies
+ * (union of allows, minus denies, intersection with boundaries and SCPs) costs a few hundred word
+ * operations instead of string comparisons.
+ */
+import type { ActionCatalog } from '../iam/catalog.js'
+import type { ActionInfo } from '../iam/types.js'
+
+export class ActionIndex {
+  readonly actions: readonly ActionInfo[]
+  readonly words: number
+  private readonly positions = new Map<ActionInfo, number>()
+  private readonly byService = new Map<string, { from: number; to: number }>()
+  private readonly patternSets = new Map<string, ActionSet>()
+
+  constructor(readonly catalog: ActionCatalog) {
+    this.actions = catalog.all()
+    this.words = Math.ceil(this.actions.length / 32)
+    this.actions.forEach((action, i) => {
+      this.positions.set(action, i)
+      const range = this.byService.get(action.service)
+      if (range === undefined) this.byService.set(action.service, { from: i, to: i + 1 })
+      else range.to = i + 1
+    })
+  }
+
+  indexOf(action: ActionInfo): number | undefined {
+    return this.positions.get(action)
+  }
+
+  empty(): ActionSet {
+    return new ActionSet(new Uint32Array(this.words))
+  }
+
+  full(): ActionSet {
+    const set = this.empty()
+    for (let i = 0; i < this.actions.length; i++) set.add(i)
+    return set
+  }
+
+  /** The actions an Action element covers (a shared set: do not modify it). */
+  ofPatterns(patterns: readonly string[]): ActionSet {
+    const key = patterns.join('\n')
+    let set = this.patternSets.get(key)
+    if (set === undefined) {
+      set = this.empty()
+      for (const pattern of patterns) {
+        for (const action of this.catalog.expand(pattern).actions) set.add(this.positions.get(action)!)
+      }
+      this.patternSets.set(key, set)
+    }
+    return set
+  }
+
+  /** What a NotAction element covers: everything else. */
+  ofNotPatterns(patterns: readonly string[]): ActionSet {
+    return this.full().minus(this.ofPatterns(patterns))
+  }
+
+  ofNames(names: readonly string[]): ActionSet {
+    const set = this.empty()
+    for (const name of names) {
+      const action = this.catalog.action(name)
+      if (action !== undefined) set.add(this.positions.get(action)!)
+    }
+    return set
+  }
+
+  serviceRange(service: string): { from: number; to: number } | undefined {
+    return this.byService.get(service)
+  }
+}
+
+export class ActionSet {
+  constructor(readonly bits: Uint32Array) {}
+
+  add(index: number): void {
+    this.bits[index >>> 5]! |= 1 << (index & 31)
+  }
+
+  has(index: number): boolean {
+    return (this.bits[index >>> 5]! & (1 << (index & 31))) !== 0
+  }
+
+  clone(): ActionSet {
+    return new ActionSet(Uint32Array.from(this.bits))
+  }
+
+  /** In place. */
+  unionWith(other: ActionSet): this {
+    for (let w = 0; w < this.bits.length; w++) this.bits[w]! |= other.bits[w]!
+    return this
+  }
+
+  /** In place. */
+  intersectWith(other: ActionSet): this {
+    for (let w = 0; w < this.bits.length; w++) this.bits[w]! &= other.bits[w]!
+    return this
+  }
+
+  /** In place. */
+  minus(other: ActionSet): this {
+    for (let w = 0; w < this.bits.length; w++) this.bits[w]! &= ~other.bits[w]!
+    return this
+  }
+
+  isEmpty(): boolean {
+    for (let w = 0; w < this.bits.length; w++) if (this.bits[w] !== 0) return false
+    return true
+  }
+
+  size(): number {
+    let count = 0
+    for (let w = 0; w < this.bits.length; w++) {
+      let v = this.bits[w]!
+      v -= (v >>> 1) & 0x55555555
+      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+      count += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+    }
+    return count
+  }
+
+  *indices(): Generator<number> {
+    for (let w = 0; w < this.bits.length; w++) {
+      let v = this.bits[w]!
+      while (v !== 0) {
+        const low = v & -v
+        yield (w << 5) + (31 - Math.clz32(low))
+        v ^= low
+      }
+    }
+  }
+}

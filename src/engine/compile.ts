@@ -1,0 +1,104 @@
+/**
+ * Statements made ready for evaluation: actions as bit sets, resource patterns with IAM policy
+ * variables widened to wildcards, and where each statement comes from, for the explanations.
+ */
+import type { Effect, PrincipalRef, Statement } from '../iam/types.js'
+import type { Policy, PolicyOrigin, SourceLocation } from '../model/types.js'
+import type { ActionIndex, ActionSet } from './actionSet.js'
+import { patternCovers, patternsIntersect, policyVariablesAsWildcards } from './resourcePatterns.js'
+
+export interface StatementSource {
+  policyId: string
+  policyName: string
+  origin: PolicyOrigin
+  /** Sid when written, else `#<index>`. */
+  statement: string
+  location?: SourceLocation
+}
+
+export interface CompiledStatement {
+  effect: Effect
+  actions: ActionSet
+  /** Undefined when the statement has no Resource element (trust policies): it matches any resource. */
+  resources?: string[]
+  notResources?: string[]
+  principals?: PrincipalRef[]
+  notPrincipals?: PrincipalRef[]
+  conditional: boolean
+  conditionKeys: string[]
+  /** The resource holds IAM policy variables such as `${aws:username}`: it depends on the request. */
+  usesVariables: boolean
+  source: StatementSource
+}
+
+export function compilePolicy(policy: Policy, index: ActionIndex): CompiledStatement[] {
+  return policy.document.statements.map((statement) => compileStatement(policy, statement, index))
+}
+
+function compileStatement(policy: Policy, statement: Statement, index: ActionIndex): CompiledStatement {
+  let actions: ActionSet
+  if (statement.action !== undefined) actions = index.ofPatterns(statement.action)
+  else if (statement.notAction !== undefined) actions = index.ofNotPatterns(statement.notAction)
+  else actions = index.empty()
+  let usesVariables = false
+  const widen = (patterns: string[] | undefined): string[] | undefined => {
+    if (patterns === undefined) return undefined
+    return patterns.map((p) => {
+      const widened = policyVariablesAsWildcards(p)
+      usesVariables ||= widened.hasVariables
+      return widened.pattern
+    })
+  }
+  const resources = widen(statement.resource)
+  const notResources = widen(statement.notResource)
+  const location = policy.statementLocations?.[statement.index] ?? policy.location
+  const compiled: CompiledStatement = {
+    effect: statement.effect,
+    actions,
+    conditional: statement.conditions.length > 0 || usesVariables,
+    conditionKeys: [...new Set(statement.conditions.map((c) => c.key))].sort(),
+    usesVariables,
+    source: {
+      policyId: policy.id,
+      policyName: policy.name,
+      origin: policy.origin,
+      statement: statement.sid !== undefined && statement.sid !== '' ? statement.sid : `#${statement.index}`,
+      ...(location !== undefined ? { location } : {}),
+    },
+  }
+  if (resources !== undefined) compiled.resources = resources
+  if (notResources !== undefined) compiled.notResources = notResources
+  if (statement.principal !== undefined) compiled.principals = statement.principal
+  if (statement.notPrincipal !== undefined) compiled.notPrincipals = statement.notPrincipal
+  return compiled
+}
+
+/** The statement applies to every resource the scope matches. */
+export function statementCovers(statement: CompiledStatement, scope: string): boolean {
+  if (statement.resources !== undefined) return statement.resources.some((p) => patternCovers(p, scope))
+  if (statement.notResources !== undefined)
+    return !statement.notResources.some((p) => patternsIntersect(p, scope))
+  return true
+}
+
+/** The statement applies to some resource the scope matches. */
+export function statementIntersects(statement: CompiledStatement, scope: string): boolean {
+  if (statement.resources !== undefined) return statement.resources.some((p) => patternsIntersect(p, scope))
+  if (statement.notResources !== undefined)
+    return !statement.notResources.some((p) => patternCovers(p, scope))
+  return true
+}
+
+/** The resource patterns of the scopes an Allow statement opens. */
+export function allowScopes(statement: CompiledStatement): string[] {
+  return statement.resources ?? ['*']
+}
+
+export function describeSource(source: StatementSource): string {
+  const where = source.location === undefined ? '' : ` (${formatLocation(source.location)})`
+  return `${source.policyName} ${source.statement}${where}`
+}
+
+export function formatLocation(location: SourceLocation): string {
+  return location.line === undefined ? location.file : `${location.file}:${location.line}`
+}

@@ -1,0 +1,162 @@
+/**
+ * The evaluation contexts of a model: each principal with every policy that applies to it (its own,
+ * its groups', its boundary, the SCPs of its account), each resource with its policy and RCPs.
+ * Policies are compiled once, by id, however many principals share them.
+ */
+import { type ActionCatalog, loadActionCatalog } from '../iam/catalog.js'
+import type { ActionInfo } from '../iam/types.js'
+import type { Model, OrganizationPolicy, Policy, Principal, Resource } from '../model/types.js'
+import { ActionIndex } from './actionSet.js'
+import { type CompiledStatement, compilePolicy, type StatementSource } from './compile.js'
+import { evaluateScope, NO_RESOURCE, type PrincipalContext, type ResourceContext } from './evaluate.js'
+import { templateIntersects } from './resourcePatterns.js'
+
+/** Resource types whose own policy decides, identity policies counting only when it delegates. */
+const AUTHORITATIVE_TYPES = new Set(['AWS::KMS::Key', 'aws_kms_key', 'AWS::IAM::Role', 'aws_iam_role'])
+
+export interface Request {
+  principal: Principal
+  action: string
+  /** A concrete ARN, or a pattern to ask about every resource it matches. */
+  resource: string
+  /** The resource of the model the request is on, for its policy and account. */
+  target?: Resource
+}
+
+export interface Decision {
+  decision: 'allow' | 'explicit-deny' | 'implicit-deny'
+  conditional: boolean
+  deniedBy: StatementSource[]
+}
+
+export class EvaluationContext {
+  readonly index: ActionIndex
+  private readonly compiled = new Map<string, CompiledStatement[]>()
+  private readonly principalContexts = new Map<Principal, PrincipalContext>()
+  private readonly resourceContexts = new Map<Resource, ResourceContext>()
+  readonly principalsById: Map<string, Principal>
+  private readonly applicability = new Map<string, Map<string, boolean>>()
+  private byForm: Map<string, Resource> | undefined
+
+  constructor(
+    readonly model: Model,
+    catalog: ActionCatalog = loadActionCatalog(),
+    index?: ActionIndex,
+  ) {
+    this.index = index ?? new ActionIndex(catalog)
+    this.principalsById = new Map(model.principals.map((p) => [p.id, p]))
+  }
+
+  compile(policy: Policy): CompiledStatement[] {
+    let statements = this.compiled.get(policy.id)
+    if (statements === undefined) {
+      statements = compilePolicy(policy, this.index)
+      this.compiled.set(policy.id, statements)
+    }
+    return statements
+  }
+
+  principal(principal: Principal): PrincipalContext {
+    let context = this.principalContexts.get(principal)
+    if (context === undefined) {
+      const policies = [...principal.policies]
+      for (const groupId of principal.groups ?? []) {
+        const group = this.principalsById.get(groupId)
+        if (group !== undefined) policies.push(...group.policies)
+      }
+      context = {
+        principal,
+        identity: policies.flatMap((p) => this.compile(p)),
+        scps: this.applicable(this.model.serviceControlPolicies, principal.account),
+      }
+      if (principal.account !== undefined) context.account = principal.account
+      if (principal.boundary !== undefined) context.boundary = this.compile(principal.boundary)
+      this.principalContexts.set(principal, context)
+    }
+    return context
+  }
+
+  resource(resource: Resource | undefined): ResourceContext {
+    if (resource === undefined) return NO_RESOURCE
+    let context = this.resourceContexts.get(resource)
+    if (context === undefined) {
+      const account = resource.account ?? this.model.homeAccounts[0]
+      context = {
+        policyIsAuthoritative: AUTHORITATIVE_TYPES.has(resource.type),
+        rcps: this.applicable(this.model.resourceControlPolicies, account),
+      }
+      if (account !== undefined) context.account = account
+      if (resource.policy !== undefined) context.policy = this.compile(resource.policy)
+      this.resourceContexts.set(resource, context)
+    }
+    return context
+  }
+
+  /** One request, decided as AWS would (conditions unknown: see `conditional`). */
+  decide(request: Request): Decision {
+    const action = this.index.catalog.action(request.action)
+    const position = action && this.index.indexOf(action)
+    if (position === undefined) return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
+    const result = evaluateScope(
+      this.index,
+      this.principal(request.principal),
+      request.resource,
+      this.resource(request.target),
+    )
+    if (result.allowed.has(position)) {
+      return { decision: 'allow', conditional: result.conditional.has(position), deniedBy: [] }
+    }
+    if (result.denied.has(position))
+      return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
+    return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
+  }
+
+  actionAt(position: number): ActionInfo {
+    return this.index.actions[position]!
+  }
+
+  /**
+   * Whether the action can be requested on a resource of the pattern: one of its resource types'
+   * ARN templates must meet the pattern; an action without resource types is requested on `*` only.
+   */
+  appliesTo(position: number, pattern: string): boolean {
+    if (pattern === '*') return true
+    const action = this.index.actions[position]!
+    if (action.resourceTypes.length === 0) return false
+    let memo = this.applicability.get(pattern)
+    if (memo === undefined) {
+      memo = new Map()
+      this.applicability.set(pattern, memo)
+    }
+    for (const type of action.resourceTypes) {
+      for (const template of type.arnPatterns) {
+        let meets = memo.get(template)
+        if (meets === undefined) {
+          meets = templateIntersects(template, pattern)
+          memo.set(template, meets)
+        }
+        if (meets) return true
+      }
+    }
+    return false
+  }
+
+  /** The resource of the model that a pattern names exactly (its ARN or one of its child ARNs). */
+  resourceByForm(pattern: string): Resource | undefined {
+    if (this.byForm === undefined) {
+      this.byForm = new Map()
+      for (const resource of this.model.resources) {
+        for (const form of [resource.arn, ...(resource.childArns ?? [])]) {
+          if (!this.byForm.has(form)) this.byForm.set(form, resource)
+        }
+      }
+    }
+    return this.byForm.get(pattern)
+  }
+
+  private applicable(policies: OrganizationPolicy[], account: string | undefined): CompiledStatement[][] {
+    return policies
+      .filter((p) => p.accounts === undefined || (account !== undefined && p.accounts.includes(account)))
+      .map((p) => this.compile(p.policy))
+  }
+}

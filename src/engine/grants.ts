@@ -1,0 +1,158 @@
+/**
+ * The direct grants of one principal: every scope its identity policies open, plus every scope a
+ * resource policy of the tree opens to it, each evaluated with all the policies that apply, then
+ * grouped as (service, capability, resource) with the actions and the statements that allow them.
+ */
+import { capabilitiesOf } from '../iam/capabilities.js'
+import type { Capability } from '../iam/types.js'
+import { CAPABILITIES } from '../iam/types.js'
+import type { Principal, Resource } from '../model/types.js'
+import { allowScopes, describeSource, type StatementSource, statementCovers } from './compile.js'
+import type { EvaluationContext } from './context.js'
+import { evaluateScope } from './evaluate.js'
+import { matchPrincipal } from './principalMatch.js'
+import { patternCovers, patternsIntersect, templateIntersects } from './resourcePatterns.js'
+import type { Grant } from './types.js'
+
+interface Scope {
+  pattern: string
+  target?: Resource
+}
+
+/** The patterns by which policies name a resource: its ARN and those of its parts. */
+export function resourceForms(resource: Resource): string[] {
+  return [resource.arn, ...(resource.childArns ?? [])]
+}
+
+export function directGrants(ctx: EvaluationContext, principal: Principal, identityScopes: boolean): Grant[] {
+  const who = ctx.principal(principal)
+  const scopes = new Map<string, Scope>()
+  const add = (scope: Scope): void => {
+    const key = `${scope.pattern}\n${scope.target?.id ?? ''}`
+    if (!scopes.has(key)) scopes.set(key, scope)
+  }
+  if (identityScopes) {
+    for (const s of who.identity) {
+      if (s.effect !== 'Allow') continue
+      for (const pattern of allowScopes(s)) {
+        const target = ctx.resourceByForm(pattern)
+        add(target === undefined ? { pattern } : { pattern, target })
+      }
+    }
+  }
+  for (const resource of ctx.model.resources) {
+    if (resource.policy === undefined) continue
+    for (const s of ctx.resource(resource).policy ?? []) {
+      if (s.effect !== 'Allow' || matchPrincipal(s, principal) === 'none') continue
+      for (const form of resourceForms(resource)) {
+        if (statementCovers(s, form)) add({ pattern: form, target: resource })
+        else
+          for (const p of s.resources ?? [])
+            if (patternsIntersect(p, form)) add({ pattern: p, target: resource })
+      }
+    }
+  }
+  const grants: Grant[] = []
+  for (const scope of scopes.values()) grants.push(...grantsOfScope(ctx, principal, scope))
+  return dropRedundant(grants)
+}
+
+function grantsOfScope(ctx: EvaluationContext, principal: Principal, scope: Scope): Grant[] {
+  const who = ctx.principal(principal)
+  const resource = ctx.resource(scope.target)
+  const result = evaluateScope(ctx.index, who, scope.pattern, resource)
+  if (result.allowed.isEmpty()) return []
+  const allowing = [
+    ...who.identity,
+    ...(resource.policy ?? []).filter((s) => matchPrincipal(s, principal) !== 'none'),
+  ].filter((s) => s.effect === 'Allow' && statementCovers(s, scope.pattern))
+  const groups = new Map<
+    string,
+    {
+      service: string
+      capability: Capability
+      actions: string[]
+      conditional: boolean
+      sources: Set<StatementSource>
+      keys: Set<string>
+    }
+  >()
+  for (const position of result.allowed.indices()) {
+    if (!ctx.appliesTo(position, scope.pattern)) continue
+    const action = ctx.actionAt(position)
+    const statements = allowing.filter((s) => s.actions.has(position))
+    for (const capability of capabilitiesOf(action)) {
+      const key = `${action.service}\n${capability}`
+      let group = groups.get(key)
+      if (group === undefined) {
+        group = {
+          service: action.service,
+          capability,
+          actions: [],
+          conditional: false,
+          sources: new Set(),
+          keys: new Set(),
+        }
+        groups.set(key, group)
+      }
+      group.actions.push(action.fullName)
+      if (result.conditional.has(position)) {
+        group.conditional = true
+        for (const s of statements) for (const k of s.conditionKeys) group.keys.add(k)
+      }
+      for (const s of statements) group.sources.add(s.source)
+    }
+  }
+  return [...groups.values()].map((g) => {
+    const sources = [...g.sources]
+    const grant: Grant = {
+      service: g.service,
+      capability: g.capability,
+      resource: scope.pattern,
+      actions: g.actions.sort(),
+      conditional: g.conditional,
+      via: sources.length > 0 ? sources.map(describeSource).join('; ') : 'resource policy',
+      sources,
+    }
+    if (scope.target !== undefined && resourceForms(scope.target).includes(scope.pattern)) {
+      if (scope.target.address !== undefined) grant.resourceAddress = scope.target.address
+    }
+    if (g.keys.size > 0) grant.conditions = [...g.keys].sort()
+    if (result.limitedBy.length > 0) grant.limitedBy = result.limitedBy
+    return grant
+  })
+}
+
+/** A grant that a broader one of the same principal already holds says nothing new. */
+function dropRedundant(grants: Grant[]): Grant[] {
+  const byKey = new Map<string, Grant[]>()
+  for (const g of grants) {
+    const key = `${g.service}\n${g.capability}`
+    const list = byKey.get(key)
+    if (list === undefined) byKey.set(key, [g])
+    else list.push(g)
+  }
+  const kept: Grant[] = []
+  for (const list of byKey.values()) {
+    for (const g of list) {
+      const covered = list.some(
+        (other) =>
+          other.resource !== g.resource &&
+          patternCovers(other.resource, g.resource) &&
+          (!other.conditional || g.conditional) &&
+          g.actions.every((a) => other.actions.includes(a)),
+      )
+      if (!covered) kept.push(g)
+    }
+  }
+  return kept.sort(compareGrants)
+}
+
+export function compareGrants(a: Grant, b: Grant): number {
+  return (
+    a.service.localeCompare(b.service) ||
+    CAPABILITIES.indexOf(a.capability) - CAPABILITIES.indexOf(b.capability) ||
+    a.resource.localeCompare(b.resource) ||
+    Number(a.conditional) - Number(b.conditional)
+  )
+}

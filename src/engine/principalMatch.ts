@@ -1,0 +1,63 @@
+/**
+ * Whom the Principal element of a resource or trust policy admits. Naming a principal grants to it
+ * directly; naming its account (id or `:root`) delegates to the account, whose own IAM policies must
+ * then allow too (AWS's rule for both same-account and cross-account requests).
+ */
+import { classifyAwsPrincipal } from '../iam/arn.js'
+import type { PrincipalRef } from '../iam/types.js'
+import type { Principal } from '../model/types.js'
+import type { CompiledStatement } from './compile.js'
+
+export type PrincipalMatch = 'direct' | 'account' | 'none'
+
+export function matchPrincipal(statement: CompiledStatement, principal: Principal): PrincipalMatch {
+  if (statement.principals !== undefined) return best(statement.principals.map((r) => matchRef(r, principal)))
+  if (statement.notPrincipals !== undefined) {
+    // NotPrincipal excludes exactly what it names: naming an account root does not exclude its roles.
+    const excluded = statement.notPrincipals.some((r) => matchRef(r, principal) === 'direct')
+    return excluded ? 'none' : 'direct'
+  }
+  return 'none'
+}
+
+function best(matches: PrincipalMatch[]): PrincipalMatch {
+  if (matches.includes('direct')) return 'direct'
+  return matches.includes('account') ? 'account' : 'none'
+}
+
+function matchRef(ref: PrincipalRef, principal: Principal): PrincipalMatch {
+  switch (ref.kind) {
+    case 'AWS': {
+      const shape = classifyAwsPrincipal(ref.value)
+      if (shape.shape === 'public') return 'direct'
+      if (shape.shape === 'account') {
+        if (principal.type === 'account' && principal.account === shape.account) return 'direct'
+        return principal.account === shape.account && isIamPrincipal(principal) ? 'account' : 'none'
+      }
+      if (principal.arn !== undefined && principal.arn === ref.value) return 'direct'
+      if (shape.shape === 'iam' && shape.kind === 'assumed-role' && principal.type === 'role') {
+        return sessionOf(ref.value, principal) ? 'direct' : 'none'
+      }
+      return 'none'
+    }
+    case 'Service':
+      return principal.type === 'service' && principal.name.toLowerCase() === ref.value.toLowerCase()
+        ? 'direct'
+        : 'none'
+    case 'Federated':
+      return principal.type === 'federated' && principal.name === ref.value ? 'direct' : 'none'
+    case 'CanonicalUser':
+      return principal.type === 'account' && principal.name === ref.value ? 'direct' : 'none'
+  }
+}
+
+function isIamPrincipal(principal: Principal): boolean {
+  return principal.type === 'role' || principal.type === 'user' || principal.type === 'group'
+}
+
+/** `arn:aws:sts::123:assumed-role/payments/session` is a session of role `payments` of account 123. */
+function sessionOf(sessionArn: string, role: Principal): boolean {
+  const parts = sessionArn.split(':')
+  const path = parts.slice(5).join(':').split('/')
+  return parts[4] === role.account && path[1] === role.name
+}

@@ -1,0 +1,122 @@
+/**
+ * The model: what a loader makes of a tree of infrastructure code, and all the engine needs.
+ * Principals, resources and the policies that join them, each with where it was written.
+ *
+ * Values a loader cannot resolve stay symbolic: `${aws_s3_bucket.kyc.bucket}`, `${KycBucket.Arn}`.
+ * A symbol never contains a colon, which tells it apart from an IAM policy variable such as
+ * `${aws:username}`: a symbol is an exact (unknown) value and matches only itself.
+ */
+import type { PolicyDocument, PolicyProblem } from '../iam/types.js'
+
+export interface SourceLocation {
+  file: string
+  line?: number
+}
+
+export type PolicyOrigin = 'inline' | 'customer-managed' | 'aws-managed' | 'resource' | 'trust' | 'boundary' | 'scp' | 'rcp'
+
+export interface Policy {
+  /** Stable key: an IaC address (`aws_iam_policy.app_read`, `AppReadPolicy`) or the managed policy ARN. */
+  id: string
+  /** What a reader calls it: the IAM policy name when known, else the IaC name. */
+  name: string
+  origin: PolicyOrigin
+  document: PolicyDocument
+  location?: SourceLocation
+  /** Where each statement was written, by statement index, when the loader knows. */
+  statementLocations?: Record<number, SourceLocation>
+  problems?: PolicyProblem[]
+}
+
+export type PrincipalType = 'role' | 'user' | 'group' | 'account' | 'service' | 'federated' | 'public'
+
+export interface Principal {
+  /** Stable key: the ARN when known, else the IaC address. */
+  id: string
+  type: PrincipalType
+  /** IAM name when known (RoleName, UserName), else the IaC name. */
+  name: string
+  /** IaC address: CloudFormation logical id or Terraform address. */
+  address?: string
+  /** Possibly symbolic: `arn:aws:iam::${AWS::AccountId}:role/${PaymentsRole.RoleName}`. */
+  arn?: string
+  /** Account the principal lives in (possibly symbolic); undefined for services and the public. */
+  account?: string
+  /** Identity policies: inline, customer managed and AWS managed ones attached to it. */
+  policies: Policy[]
+  /** Ids of the groups a user belongs to. */
+  groups?: string[]
+  boundary?: Policy
+  /** Roles only. */
+  trustPolicy?: Policy
+  tags?: Record<string, string>
+  location?: SourceLocation
+}
+
+export interface Resource {
+  /** Stable key: the IaC address when defined in the tree, else the ARN. */
+  id: string
+  /** `AWS::S3::Bucket` or `aws_s3_bucket` style. */
+  type: string
+  /** Service prefix of the ARN: `s3`. */
+  service: string
+  name: string
+  address?: string
+  /** Possibly symbolic. */
+  arn: string
+  /**
+   * Further ARNs that belong to the resource and that policies name separately: the objects of a
+   * bucket (`arn:aws:s3:::kyc/*`), the indexes of a table. Access to these is access to the resource.
+   */
+  childArns?: string[]
+  account?: string
+  tags?: Record<string, string>
+  /** Resource-based policy: bucket policy, key policy, queue policy, ... (merged when several). */
+  policy?: Policy
+  /** Whether it stores data (buckets, tables, secrets, ...), for classification and who-can. */
+  holdsData: boolean
+  /** The public can reach it without any policy saying so (Lambda URL with AuthType NONE, public ACL). */
+  publicAccess?: { capabilities: string[]; reason: string; location?: SourceLocation }
+  location?: SourceLocation
+}
+
+/** An SCP or RCP and whom it applies to (configured or read from aws_organizations_policy). */
+export interface OrganizationPolicy {
+  policy: Policy
+  /** Account ids it applies to; undefined means every account of the model. */
+  accounts?: string[]
+}
+
+export interface Model {
+  /** The accounts that hold the tree's resources; the first is the default for unknown ones. */
+  homeAccounts: string[]
+  partition: string
+  principals: Principal[]
+  resources: Resource[]
+  serviceControlPolicies: OrganizationPolicy[]
+  resourceControlPolicies: OrganizationPolicy[]
+}
+
+/** Symbols are `${...}` without a colon inside; policy variables (`${aws:username}`) have one. */
+export function isSymbolic(value: string): boolean {
+  let from = value.indexOf('${')
+  while (from >= 0) {
+    const end = value.indexOf('}', from)
+    if (end < 0) return false
+    const inner = value.slice(from + 2, end)
+    if (inner.length > 0 && !inner.includes(':') && inner !== '*' && inner !== '?' && inner !== '$') return true
+    from = value.indexOf('${', end)
+  }
+  return false
+}
+
+export function emptyModel(homeAccounts: string[] = [], partition = 'aws'): Model {
+  return {
+    homeAccounts,
+    partition,
+    principals: [],
+    resources: [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  }
+}
