@@ -1,0 +1,114 @@
+/**
+ * Ways for a principal to act as another: assume a role (its identity allows sts:AssumeRole on the
+ * role and the trust policy admits it; a same-account trust naming it suffices alone), pass a role
+ * to a service it can launch (iam:PassRole plus the service's create action), make credentials for
+ * a user, or rewrite its own policies.
+ */
+import type { Principal, Resource } from '../model/types.js'
+import type { EvaluationContext } from './context.js'
+import { matchPrincipal } from './principalMatch.js'
+import type { AccessEdge } from './types.js'
+
+/** Actions that make a service run a passed role, per service principal (pathfinding.cloud's PassRole methods). */
+const LAUNCH_ACTIONS: Record<string, string[]> = {
+  'lambda.amazonaws.com': ['lambda:CreateFunction', 'lambda:UpdateFunctionConfiguration'],
+  'ec2.amazonaws.com': ['ec2:RunInstances', 'ec2:AssociateIamInstanceProfile'],
+  'ecs-tasks.amazonaws.com': ['ecs:RunTask', 'ecs:RegisterTaskDefinition'],
+  'codebuild.amazonaws.com': ['codebuild:CreateProject', 'codebuild:UpdateProject'],
+  'cloudformation.amazonaws.com': ['cloudformation:CreateStack', 'cloudformation:UpdateStack'],
+  'glue.amazonaws.com': ['glue:CreateDevEndpoint', 'glue:CreateJob', 'glue:UpdateJob'],
+  'sagemaker.amazonaws.com': ['sagemaker:CreateNotebookInstance', 'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob'],
+  'states.amazonaws.com': ['states:CreateStateMachine', 'states:UpdateStateMachine'],
+  'datapipeline.amazonaws.com': ['datapipeline:CreatePipeline'],
+  'elasticbeanstalk.amazonaws.com': ['elasticbeanstalk:CreateEnvironment'],
+  'eks.amazonaws.com': ['eks:CreateCluster'],
+  'apprunner.amazonaws.com': ['apprunner:CreateService'],
+  'bedrock-agentcore.amazonaws.com': ['bedrock-agentcore:CreateCodeInterpreter'],
+}
+
+const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML']
+const CREDENTIAL_ACTIONS = ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile']
+const SELF_ACTIONS: Record<string, string[]> = {
+  role: ['iam:PutRolePolicy', 'iam:AttachRolePolicy'],
+  user: ['iam:PutUserPolicy', 'iam:AttachUserPolicy'],
+}
+
+/** A role seen as the resource of sts:AssumeRole, with its trust policy as resource policy. */
+export function roleAsResource(role: Principal): Resource {
+  const resource: Resource = {
+    id: role.id,
+    type: 'AWS::IAM::Role',
+    service: 'iam',
+    name: role.name,
+    arn: role.arn ?? role.id,
+    holdsData: false,
+  }
+  if (role.account !== undefined) resource.account = role.account
+  if (role.trustPolicy !== undefined) resource.policy = role.trustPolicy
+  return resource
+}
+
+export function accessEdges(ctx: EvaluationContext, principals: Principal[]): AccessEdge[] {
+  const edges: AccessEdge[] = []
+  const mayUse = (p: Principal, actions: string[]): boolean => {
+    const wanted = ctx.index.ofNames(actions)
+    return ctx.principal(p).identity.some((s) => s.effect === 'Allow' && !s.actions.clone().intersectWith(wanted).isEmpty())
+  }
+  const allowed = (p: Principal, action: string, resource: string, target?: Resource): { conditional: boolean } | undefined => {
+    const decision = ctx.decide(target === undefined ? { principal: p, action, resource } : { principal: p, action, resource, target })
+    return decision.decision === 'allow' ? { conditional: decision.conditional } : undefined
+  }
+  const roles = principals.filter((p) => p.type === 'role' && p.trustPolicy !== undefined)
+  for (const role of roles) {
+    const target = roleAsResource(role)
+    const trust = ctx.resource(target).policy ?? []
+    for (const p of principals) {
+      if (p === role || p.type === 'group') continue
+      const match = trust.some((s) => s.effect === 'Allow' && matchPrincipal(s, p) !== 'none')
+      if (!match) continue
+      for (const action of ASSUME_ACTIONS) {
+        const ok = allowed(p, action, target.arn, target)
+        if (ok === undefined) continue
+        edges.push({ from: p.id, to: role.id, kind: 'assume-role', actions: [action], conditional: ok.conditional, description: `assume role ${role.name}` })
+        break
+      }
+    }
+    const services = trust.flatMap((s) => (s.effect === 'Allow' ? (s.principals ?? []) : [])).filter((r) => r.kind === 'Service')
+    for (const service of new Set(services.map((s) => s.value.toLowerCase()))) {
+      const launch = LAUNCH_ACTIONS[service]
+      if (launch === undefined) continue
+      for (const p of principals) {
+        if (p === role || p.type === 'group' || !mayUse(p, ['iam:PassRole'])) continue
+        const pass = allowed(p, 'iam:PassRole', target.arn)
+        if (pass === undefined) continue
+        const run = launch.find((a) => allowed(p, a, '*') !== undefined)
+        if (run === undefined) continue
+        edges.push({
+          from: p.id,
+          to: role.id,
+          kind: 'pass-role',
+          actions: ['iam:PassRole', run],
+          conditional: pass.conditional,
+          description: `pass role ${role.name} to ${service.split('.')[0]} (${run})`,
+        })
+      }
+    }
+  }
+  for (const user of principals.filter((p) => p.type === 'user' && p.arn !== undefined)) {
+    for (const p of principals) {
+      if (p.type === 'group' || !mayUse(p, CREDENTIAL_ACTIONS)) continue
+      const action = CREDENTIAL_ACTIONS.find((a) => allowed(p, a, user.arn!) !== undefined)
+      if (action === undefined) continue
+      if (p === user) continue
+      edges.push({ from: p.id, to: user.id, kind: 'user-credentials', actions: [action], conditional: false, description: `${action} for user ${user.name}` })
+    }
+  }
+  for (const p of principals) {
+    const actions = SELF_ACTIONS[p.type]
+    if (actions === undefined || p.arn === undefined || !mayUse(p, actions)) continue
+    const action = actions.find((a) => allowed(p, a, p.arn!) !== undefined)
+    if (action === undefined) continue
+    edges.push({ from: p.id, to: p.id, kind: 'self-modification', actions: [action], conditional: false, description: `change its own policies (${action})` })
+  }
+  return edges
+}
