@@ -9,7 +9,7 @@ import type { Model, OrganizationPolicy, Policy, Principal, Resource } from '../
 import { ActionIndex } from './actionSet.js'
 import { type CompiledStatement, compilePolicy, type StatementSource } from './compile.js'
 import { evaluateScope, NO_RESOURCE, type PrincipalContext, type ResourceContext } from './evaluate.js'
-import { templateIntersects } from './resourcePatterns.js'
+import { symbolsAsWildcards, templateIntersects } from './resourcePatterns.js'
 
 /** Resource types whose own policy decides, identity policies counting only when it delegates. */
 const AUTHORITATIVE_TYPES = new Set(['AWS::KMS::Key', 'aws_kms_key', 'AWS::IAM::Role', 'aws_iam_role'])
@@ -122,6 +122,7 @@ export class EvaluationContext {
   appliesTo(position: number, pattern: string): boolean {
     if (pattern === '*') return true
     const action = this.index.actions[position]!
+    const shape = symbolsAsWildcards(pattern)
     if (action.resourceTypes.length === 0) return false
     let memo = this.applicability.get(pattern)
     if (memo === undefined) {
@@ -132,7 +133,7 @@ export class EvaluationContext {
       for (const template of type.arnPatterns) {
         let meets = memo.get(template)
         if (meets === undefined) {
-          meets = templateIntersects(template, pattern)
+          meets = templateIntersects(template, shape)
           memo.set(template, meets)
         }
         if (meets) return true

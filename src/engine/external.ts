@@ -12,7 +12,10 @@ const UNSEEN_IDENTITY: Policy = {
   id: '(identity policies outside the tree)',
   name: 'identity policies outside the tree',
   origin: 'inline',
-  document: parsePolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }).policy,
+  document: parsePolicy({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  }).policy,
 }
 
 export function externalPrincipals(model: Model): Principal[] {
@@ -42,7 +45,8 @@ export function externalPrincipals(model: Model): Principal[] {
 function principalFor(kind: string, value: string, homeAccounts: string[]): Principal | undefined {
   if (kind === 'Service') return { id: value, type: 'service', name: value, policies: [] }
   if (kind === 'Federated') return { id: value, type: 'federated', name: value, policies: [] }
-  if (kind === 'CanonicalUser') return { id: `canonical:${value}`, type: 'account', name: value, policies: [] }
+  if (kind === 'CanonicalUser')
+    return { id: `canonical:${value}`, type: 'account', name: value, policies: [] }
   const shape = classifyAwsPrincipal(value)
   switch (shape.shape) {
     case 'public':

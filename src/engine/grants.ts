@@ -14,7 +14,7 @@ import { matchPrincipal } from './principalMatch.js'
 import { patternCovers, patternsIntersect, templateIntersects } from './resourcePatterns.js'
 import type { Grant } from './types.js'
 
-interface Scope {
+export interface Scope {
   pattern: string
   target?: Resource
 }
@@ -57,7 +57,7 @@ export function directGrants(ctx: EvaluationContext, principal: Principal, ident
   return dropRedundant(grants)
 }
 
-function grantsOfScope(ctx: EvaluationContext, principal: Principal, scope: Scope): Grant[] {
+export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scope: Scope): Grant[] {
   const who = ctx.principal(principal)
   const resource = ctx.resource(scope.target)
   const result = evaluateScope(ctx.index, who, scope.pattern, resource)

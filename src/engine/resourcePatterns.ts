@@ -42,6 +42,22 @@ export function policyVariablesAsWildcards(pattern: string): { pattern: string; 
   return { pattern: out, hasVariables }
 }
 
+/** A loader's symbol (`${KycBucket.Arn}`) stands for one unknown value: any text, for shape checks. */
+export function symbolsAsWildcards(pattern: string): string {
+  if (!pattern.includes('${')) return pattern
+  let out = ''
+  let i = 0
+  while (i < pattern.length) {
+    const start = pattern.indexOf('${', i)
+    const end = start < 0 ? -1 : pattern.indexOf('}', start)
+    if (start < 0 || end < 0) return out + pattern.slice(i)
+    const inner = pattern.slice(start + 2, end)
+    out += pattern.slice(i, start) + (inner.includes(':') ? pattern.slice(start, end + 1) : '*')
+    i = end + 1
+  }
+  return out
+}
+
 function tokens(pattern: string): number[] {
   const out = new Array<number>(pattern.length)
   for (let i = 0; i < pattern.length; i++) {
@@ -141,12 +157,14 @@ export function templateIntersects(template: string, pattern: string): boolean {
         reach[i * width + j + 1] = 1
         if (t !== undefined) reach[(i + 1) * width + j] = 1
       }
-      if (t === undefined || qj === undefined) continue
+      if (t === undefined) continue
+      // A placeholder may end here, whatever follows (also at the end of the pattern).
+      if (typeof t !== 'number') reach[(i + 1) * width + j] = 1
+      if (qj === undefined) continue
       if (typeof t === 'number') {
         if (qj !== STAR && (t === qj || qj === ONE)) reach[(i + 1) * width + j + 1] = 1
-      } else {
-        reach[(i + 1) * width + j] = 1
-        if (qj === ONE || (qj !== STAR && t.allows(qj))) reach[i * width + j + 1] = 1
+      } else if (qj === ONE || (qj !== STAR && t.allows(qj))) {
+        reach[i * width + j + 1] = 1
       }
     }
   }

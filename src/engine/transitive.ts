@@ -17,7 +17,11 @@ const LAUNCH_ACTIONS: Record<string, string[]> = {
   'codebuild.amazonaws.com': ['codebuild:CreateProject', 'codebuild:UpdateProject'],
   'cloudformation.amazonaws.com': ['cloudformation:CreateStack', 'cloudformation:UpdateStack'],
   'glue.amazonaws.com': ['glue:CreateDevEndpoint', 'glue:CreateJob', 'glue:UpdateJob'],
-  'sagemaker.amazonaws.com': ['sagemaker:CreateNotebookInstance', 'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob'],
+  'sagemaker.amazonaws.com': [
+    'sagemaker:CreateNotebookInstance',
+    'sagemaker:CreateTrainingJob',
+    'sagemaker:CreateProcessingJob',
+  ],
   'states.amazonaws.com': ['states:CreateStateMachine', 'states:UpdateStateMachine'],
   'datapipeline.amazonaws.com': ['datapipeline:CreatePipeline'],
   'elasticbeanstalk.amazonaws.com': ['elasticbeanstalk:CreateEnvironment'],
@@ -50,12 +54,22 @@ export function roleAsResource(role: Principal): Resource {
 
 export function accessEdges(ctx: EvaluationContext, principals: Principal[]): AccessEdge[] {
   const edges: AccessEdge[] = []
+  const isHomeAccount = (p: Principal): boolean => p.type === 'account' && ctx.model.homeAccounts.includes(p.account ?? '')
   const mayUse = (p: Principal, actions: string[]): boolean => {
     const wanted = ctx.index.ofNames(actions)
-    return ctx.principal(p).identity.some((s) => s.effect === 'Allow' && !s.actions.clone().intersectWith(wanted).isEmpty())
+    return ctx
+      .principal(p)
+      .identity.some((s) => s.effect === 'Allow' && !s.actions.clone().intersectWith(wanted).isEmpty())
   }
-  const allowed = (p: Principal, action: string, resource: string, target?: Resource): { conditional: boolean } | undefined => {
-    const decision = ctx.decide(target === undefined ? { principal: p, action, resource } : { principal: p, action, resource, target })
+  const allowed = (
+    p: Principal,
+    action: string,
+    resource: string,
+    target?: Resource,
+  ): { conditional: boolean } | undefined => {
+    const decision = ctx.decide(
+      target === undefined ? { principal: p, action, resource } : { principal: p, action, resource, target },
+    )
     return decision.decision === 'allow' ? { conditional: decision.conditional } : undefined
   }
   const roles = principals.filter((p) => p.type === 'role' && p.trustPolicy !== undefined)
@@ -63,17 +77,27 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     const target = roleAsResource(role)
     const trust = ctx.resource(target).policy ?? []
     for (const p of principals) {
-      if (p === role || p.type === 'group') continue
+      // The home account as a whole stands for its principals, which the tree shows one by one.
+      if (p === role || p.type === 'group' || isHomeAccount(p)) continue
       const match = trust.some((s) => s.effect === 'Allow' && matchPrincipal(s, p) !== 'none')
       if (!match) continue
       for (const action of ASSUME_ACTIONS) {
         const ok = allowed(p, action, target.arn, target)
         if (ok === undefined) continue
-        edges.push({ from: p.id, to: role.id, kind: 'assume-role', actions: [action], conditional: ok.conditional, description: `assume role ${role.name}` })
+        edges.push({
+          from: p.id,
+          to: role.id,
+          kind: 'assume-role',
+          actions: [action],
+          conditional: ok.conditional,
+          description: `assume role ${role.name}`,
+        })
         break
       }
     }
-    const services = trust.flatMap((s) => (s.effect === 'Allow' ? (s.principals ?? []) : [])).filter((r) => r.kind === 'Service')
+    const services = trust
+      .flatMap((s) => (s.effect === 'Allow' ? (s.principals ?? []) : []))
+      .filter((r) => r.kind === 'Service')
     for (const service of new Set(services.map((s) => s.value.toLowerCase()))) {
       const launch = LAUNCH_ACTIONS[service]
       if (launch === undefined) continue
@@ -100,7 +124,14 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
       const action = CREDENTIAL_ACTIONS.find((a) => allowed(p, a, user.arn!) !== undefined)
       if (action === undefined) continue
       if (p === user) continue
-      edges.push({ from: p.id, to: user.id, kind: 'user-credentials', actions: [action], conditional: false, description: `${action} for user ${user.name}` })
+      edges.push({
+        from: p.id,
+        to: user.id,
+        kind: 'user-credentials',
+        actions: [action],
+        conditional: false,
+        description: `${action} for user ${user.name}`,
+      })
     }
   }
   for (const p of principals) {
@@ -108,7 +139,14 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     if (actions === undefined || p.arn === undefined || !mayUse(p, actions)) continue
     const action = actions.find((a) => allowed(p, a, p.arn!) !== undefined)
     if (action === undefined) continue
-    edges.push({ from: p.id, to: p.id, kind: 'self-modification', actions: [action], conditional: false, description: `change its own policies (${action})` })
+    edges.push({
+      from: p.id,
+      to: p.id,
+      kind: 'self-modification',
+      actions: [action],
+      conditional: false,
+      description: `change its own policies (${action})`,
+    })
   }
   return edges
 }
