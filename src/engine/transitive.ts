@@ -54,7 +54,8 @@ export function roleAsResource(role: Principal): Resource {
 
 export function accessEdges(ctx: EvaluationContext, principals: Principal[]): AccessEdge[] {
   const edges: AccessEdge[] = []
-  const isHomeAccount = (p: Principal): boolean => p.type === 'account' && ctx.model.homeAccounts.includes(p.account ?? '')
+  const isHomeAccount = (p: Principal): boolean =>
+    p.type === 'account' && ctx.model.homeAccounts.includes(p.account ?? '')
   const mayUse = (p: Principal, actions: string[]): boolean => {
     const wanted = ctx.index.ofNames(actions)
     return ctx

@@ -13,7 +13,15 @@ export interface SourceLocation {
   line?: number
 }
 
-export type PolicyOrigin = 'inline' | 'customer-managed' | 'aws-managed' | 'resource' | 'trust' | 'boundary' | 'scp' | 'rcp'
+export type PolicyOrigin =
+  | 'inline'
+  | 'customer-managed'
+  | 'aws-managed'
+  | 'resource'
+  | 'trust'
+  | 'boundary'
+  | 'scp'
+  | 'rcp'
 
 export interface Policy {
   /** Stable key: an IaC address (`aws_iam_policy.app_read`, `AppReadPolicy`) or the managed policy ARN. */
@@ -104,7 +112,8 @@ export function isSymbolic(value: string): boolean {
     const end = value.indexOf('}', from)
     if (end < 0) return false
     const inner = value.slice(from + 2, end)
-    if (inner.length > 0 && !inner.includes(':') && inner !== '*' && inner !== '?' && inner !== '$') return true
+    if (inner.length > 0 && !inner.includes(':') && inner !== '*' && inner !== '?' && inner !== '$')
+      return true
     from = value.indexOf('${', end)
   }
   return false
