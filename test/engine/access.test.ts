@@ -4,7 +4,12 @@ import type { AccessMap, Grant } from '../../src/engine/types.js'
 import { bucket, HOME, model, OTHER, policy, role, trustAccount, trustService, user } from './modelBuilder.js'
 
 const readKyc = policy('read-kyc', [
-  { Sid: 'ReadKyc', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::kyc-docs', 'arn:aws:s3:::kyc-docs/*'] },
+  {
+    Sid: 'ReadKyc',
+    Effect: 'Allow',
+    Action: ['s3:GetObject', 's3:ListBucket'],
+    Resource: ['arn:aws:s3:::kyc-docs', 'arn:aws:s3:::kyc-docs/*'],
+  },
 ])
 
 function grantsOf(map: AccessMap, name: string): Grant[] {
@@ -20,34 +25,64 @@ function capabilitiesOn(map: AccessMap, resourceName: string): Record<string, st
 
 describe('effective access', () => {
   it('groups a role’s actions as capabilities on each resource, with the statement that allows them', () => {
-    const map = effectiveAccess(model([role('payments-api', [readKyc], trustService('ecs-tasks.amazonaws.com'))], [bucket('kyc-docs')]))
+    const map = effectiveAccess(
+      model([role('payments-api', [readKyc], trustService('ecs-tasks.amazonaws.com'))], [bucket('kyc-docs')]),
+    )
     const grants = grantsOf(map, 'payments-api')
     const read = grants.find((g) => g.resource.endsWith('/*'))!
-    expect(read).toMatchObject({ service: 's3', resource: 'arn:aws:s3:::kyc-docs/*', actions: ['s3:GetObject'], conditional: false })
+    expect(read).toMatchObject({
+      service: 's3',
+      resource: 'arn:aws:s3:::kyc-docs/*',
+      actions: ['s3:GetObject'],
+      conditional: false,
+    })
     expect(read.resourceAddress).toBe('aws_s3_bucket.kyc_docs')
     expect(read.via).toBe('read-kyc ReadKyc (infra/iam.tf:1)')
     // ListBucket applies to the bucket, not to its objects: each action stays on its resource type.
     // Listing keys is reading data in k9's model.
-    expect(grants.find((g) => g.resource === 'arn:aws:s3:::kyc-docs')).toMatchObject({ capability: 'read-data', actions: ['s3:ListBucket'] })
+    expect(grants.find((g) => g.resource === 'arn:aws:s3:::kyc-docs')).toMatchObject({
+      capability: 'read-data',
+      actions: ['s3:ListBucket'],
+    })
     expect(grants).toHaveLength(2)
   })
 
   it('a Deny in a second policy removes access; a conditional Deny does not', () => {
-    const deny = policy('deny-kyc', [{ Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::kyc-docs/*' }])
-    const conditionalDeny = policy('deny-kyc-unless-vpce', [
-      { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::kyc-docs/*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c' } } },
+    const deny = policy('deny-kyc', [
+      { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::kyc-docs/*' },
     ])
-    const denied = effectiveAccess(model([role('app', [readKyc, deny], trustAccount())], [bucket('kyc-docs')]))
+    const conditionalDeny = policy('deny-kyc-unless-vpce', [
+      {
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::kyc-docs/*',
+        Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c' } },
+      },
+    ])
+    const denied = effectiveAccess(
+      model([role('app', [readKyc, deny], trustAccount())], [bucket('kyc-docs')]),
+    )
     expect(grantsOf(denied, 'app').flatMap((g) => g.actions)).toEqual(['s3:ListBucket'])
-    const conditional = effectiveAccess(model([role('app', [readKyc, conditionalDeny], trustAccount())], [bucket('kyc-docs')]))
+    const conditional = effectiveAccess(
+      model([role('app', [readKyc, conditionalDeny], trustAccount())], [bucket('kyc-docs')]),
+    )
     const read = grantsOf(conditional, 'app').find((g) => g.actions.includes('s3:GetObject'))!
     expect(read.limitedBy?.map((s) => s.policyName)).toEqual(['deny-kyc-unless-vpce'])
   })
 
   it('a permissions boundary without the action removes access (iam-vulnerable fp2 shape)', () => {
-    const boundary = policy('boundary', [{ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: '*' }], 'boundary', 'boundary')
-    const map = effectiveAccess(model([role('app', [readKyc], trustAccount(), { boundary })], [bucket('kyc-docs')]))
-    expect(grantsOf(map, 'app').map((g) => `${g.resource} ${g.actions.join(',')}`)).toEqual(['arn:aws:s3:::kyc-docs s3:ListBucket'])
+    const boundary = policy(
+      'boundary',
+      [{ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: '*' }],
+      'boundary',
+      'boundary',
+    )
+    const map = effectiveAccess(
+      model([role('app', [readKyc], trustAccount(), { boundary })], [bucket('kyc-docs')]),
+    )
+    expect(grantsOf(map, 'app').map((g) => `${g.resource} ${g.actions.join(',')}`)).toEqual([
+      'arn:aws:s3:::kyc-docs s3:ListBucket',
+    ])
   })
 
   it('a grant on * is reported once and counts in who-can for every bucket', () => {
@@ -61,19 +96,32 @@ describe('effective access', () => {
 
   it('a bucket policy naming another account gives that account access, with no identity policy in the tree', () => {
     const shared = bucket('kyc-docs', [
-      { Sid: 'Partner', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OTHER}:root` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::kyc-docs/reports/*' },
+      {
+        Sid: 'Partner',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::kyc-docs/reports/*',
+      },
     ])
     const map = effectiveAccess(model([], [shared]))
     const partner = map.principals.find((p) => p.principal.account === OTHER)!
     expect(partner.external).toBe(true)
-    expect(partner.grants).toMatchObject([{ capability: 'read-data', resource: 'arn:aws:s3:::kyc-docs/reports/*', actions: ['s3:GetObject'] }])
+    expect(partner.grants).toMatchObject([
+      { capability: 'read-data', resource: 'arn:aws:s3:::kyc-docs/reports/*', actions: ['s3:GetObject'] },
+    ])
     expect(capabilitiesOn(map, 'kyc-docs')[`account ${OTHER}`]).toEqual(['read-data'])
   })
 
   it('a bucket policy Deny removes a wildcard holder from who-can for that bucket only', () => {
     const admin = policy('s3-admin', [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }])
     const locked = bucket('kyc-docs', [
-      { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::kyc-docs', 'arn:aws:s3:::kyc-docs/*'] },
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::kyc-docs', 'arn:aws:s3:::kyc-docs/*'],
+      },
     ])
     const map = effectiveAccess(model([user('ops', [admin])], [locked, bucket('logs')]))
     expect(capabilitiesOn(map, 'kyc-docs').ops).toBeUndefined()
@@ -81,8 +129,14 @@ describe('effective access', () => {
   })
 
   it('symbolic ARNs match exactly the resource they refer to, never as policy variables', () => {
-    const symbolic = { ...bucket('kyc'), arn: '${aws_s3_bucket.kyc.arn}', childArns: ['${aws_s3_bucket.kyc.arn}/*'] }
-    const reader = policy('reader', [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.kyc.arn}/*' }])
+    const symbolic = {
+      ...bucket('kyc'),
+      arn: '${aws_s3_bucket.kyc.arn}',
+      childArns: ['${aws_s3_bucket.kyc.arn}/*'],
+    }
+    const reader = policy('reader', [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.kyc.arn}/*' },
+    ])
     const map = effectiveAccess(model([role('app', [reader], trustAccount())], [symbolic, bucket('other')]))
     expect(capabilitiesOn(map, 'kyc').app).toEqual(['read-data'])
     expect(capabilitiesOn(map, 'other').app).toBeUndefined()
@@ -90,8 +144,12 @@ describe('effective access', () => {
 
   it('follows a three-hop assume-role chain and says how', () => {
     const assumeAny = (target: string) =>
-      policy(`assume-${target}`, [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${HOME}:role/${target}` }])
-    const trust = (from: string) => [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${HOME}:role/${from}` }, Action: 'sts:AssumeRole' }]
+      policy(`assume-${target}`, [
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${HOME}:role/${target}` },
+      ])
+    const trust = (from: string) => [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${HOME}:role/${from}` }, Action: 'sts:AssumeRole' },
+    ]
     const map = effectiveAccess(
       model(
         [
@@ -104,28 +162,47 @@ describe('effective access', () => {
       ),
     )
     const read = grantsOf(map, 'ci').find((g) => g.capability === 'read-data')!
-    expect(read.path).toEqual([`arn:aws:iam::${HOME}:role/deployer`, `arn:aws:iam::${HOME}:role/operator`, `arn:aws:iam::${HOME}:role/data-reader`])
+    expect(read.path).toEqual([
+      `arn:aws:iam::${HOME}:role/deployer`,
+      `arn:aws:iam::${HOME}:role/operator`,
+      `arn:aws:iam::${HOME}:role/data-reader`,
+    ])
     expect(read.via).toMatch(/^assume role deployer, then assume role operator, then assume role data-reader/)
     expect(capabilitiesOn(map, 'kyc-docs').ci).toEqual(['read-data'])
     // Without the identity allow, a trust naming the account is not enough.
-    const noIdentity = effectiveAccess(model([role('ci', [], trustAccount()), role('data-reader', [readKyc], trustAccount())]))
+    const noIdentity = effectiveAccess(
+      model([role('ci', [], trustAccount()), role('data-reader', [readKyc], trustAccount())]),
+    )
     expect(noIdentity.edges).toEqual([])
   })
 
   it('a same-account trust naming the principal suffices on its own', () => {
-    const trust = [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${HOME}:user/alice` }, Action: 'sts:AssumeRole' }]
-    const map = effectiveAccess(model([user('alice', []), role('data-reader', [readKyc], trust)], [bucket('kyc-docs')]))
-    expect(map.edges.map((e) => `${e.kind} ${e.description}`)).toEqual(['assume-role assume role data-reader'])
+    const trust = [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${HOME}:user/alice` }, Action: 'sts:AssumeRole' },
+    ]
+    const map = effectiveAccess(
+      model([user('alice', []), role('data-reader', [readKyc], trust)], [bucket('kyc-docs')]),
+    )
+    expect(map.edges.map((e) => `${e.kind} ${e.description}`)).toEqual([
+      'assume-role assume role data-reader',
+    ])
   })
 
   it('finds a pass-role path to Lambda and an effective administrator behind it', () => {
-    const admin = policy('AdministratorAccess', [{ Effect: 'Allow', Action: '*', Resource: '*' }], 'aws-managed')
+    const admin = policy(
+      'AdministratorAccess',
+      [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+      'aws-managed',
+    )
     const passer = policy('lambda-deployer', [
       { Effect: 'Allow', Action: ['iam:PassRole'], Resource: `arn:aws:iam::${HOME}:role/high-priv` },
       { Effect: 'Allow', Action: ['lambda:CreateFunction', 'lambda:InvokeFunction'], Resource: '*' },
     ])
     const map = effectiveAccess(
-      model([user('dev', [passer]), role('high-priv', [admin], trustService('lambda.amazonaws.com'))], [bucket('kyc-docs')]),
+      model(
+        [user('dev', [passer]), role('high-priv', [admin], trustService('lambda.amazonaws.com'))],
+        [bucket('kyc-docs')],
+      ),
     )
     const fromDev = map.edges.filter((e) => e.from === `arn:aws:iam::${HOME}:user/dev`)
     expect(fromDev).toMatchObject([{ kind: 'pass-role', actions: ['iam:PassRole', 'lambda:CreateFunction'] }])
@@ -135,20 +212,32 @@ describe('effective access', () => {
     expect(capabilitiesOn(map, 'kyc-docs').dev).toContain('read-data')
     // Without lambda:CreateFunction there is no path.
     const noLaunch = policy('pass-only', [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }])
-    const none = effectiveAccess(model([user('dev', [noLaunch]), role('high-priv', [admin], trustService('lambda.amazonaws.com'))]))
+    const none = effectiveAccess(
+      model([user('dev', [noLaunch]), role('high-priv', [admin], trustService('lambda.amazonaws.com'))]),
+    )
     expect(none.edges.filter((e) => e.kind === 'pass-role')).toEqual([])
   })
 
   it('sees self-modification and credential creation as paths', () => {
-    const selfEdit = policy('self-edit', [{ Effect: 'Allow', Action: 'iam:PutUserPolicy', Resource: `arn:aws:iam::${HOME}:user/bob` }])
-    const keys = policy('keys', [{ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${HOME}:user/*` }])
-    const map = effectiveAccess(model([user('bob', [selfEdit]), user('carol', [keys]), user('dave', [readKyc])], [bucket('kyc-docs')]))
-    expect(map.principals.find((p) => p.principal.name === 'bob')!.isAdmin).toBe(true)
-    expect(map.edges.filter((e) => e.kind === 'user-credentials' && e.from.endsWith('carol')).map((e) => e.to).sort()).toEqual([
-      `arn:aws:iam::${HOME}:user/bob`,
-      `arn:aws:iam::${HOME}:user/dave`,
+    const selfEdit = policy('self-edit', [
+      { Effect: 'Allow', Action: 'iam:PutUserPolicy', Resource: `arn:aws:iam::${HOME}:user/bob` },
     ])
+    const keys = policy('keys', [
+      { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${HOME}:user/*` },
+    ])
+    const map = effectiveAccess(
+      model([user('bob', [selfEdit]), user('carol', [keys]), user('dave', [readKyc])], [bucket('kyc-docs')]),
+    )
+    expect(map.principals.find((p) => p.principal.name === 'bob')!.isAdmin).toBe(true)
+    expect(
+      map.edges
+        .filter((e) => e.kind === 'user-credentials' && e.from.endsWith('carol'))
+        .map((e) => e.to)
+        .sort(),
+    ).toEqual([`arn:aws:iam::${HOME}:user/bob`, `arn:aws:iam::${HOME}:user/dave`])
     expect(capabilitiesOn(map, 'kyc-docs').carol).toEqual(['read-data'])
-    expect(grantsOf(map, 'carol').find((g) => g.capability === 'read-data')!.via).toMatch(/^iam:CreateAccessKey for user dave/)
+    expect(grantsOf(map, 'carol').find((g) => g.capability === 'read-data')!.via).toMatch(
+      /^iam:CreateAccessKey for user dave/,
+    )
   })
 })

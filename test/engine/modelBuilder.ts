@@ -8,15 +8,30 @@ export const OTHER = '222222222222'
 
 type StatementJson = Record<string, unknown>
 
-export function policy(id: string, statements: StatementJson[], origin: PolicyOrigin = 'inline', kind?: PolicyKind): Policy {
-  const parsed = parsePolicy({ Version: '2012-10-17', Statement: statements }, kind === undefined ? {} : { kind })
+export function policy(
+  id: string,
+  statements: StatementJson[],
+  origin: PolicyOrigin = 'inline',
+  kind?: PolicyKind,
+): Policy {
+  const parsed = parsePolicy(
+    { Version: '2012-10-17', Statement: statements },
+    kind === undefined ? {} : { kind },
+  )
   if (parsed.problems.some((p) => p.severity === 'error')) {
-    throw new Error(`bad test policy ${id}: ${parsed.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`)
+    throw new Error(
+      `bad test policy ${id}: ${parsed.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+    )
   }
   return { id, name: id, origin, document: parsed.policy, location: { file: 'infra/iam.tf', line: 1 } }
 }
 
-export function role(name: string, policies: Policy[], trust: StatementJson[], extra: Partial<Principal> = {}): Principal {
+export function role(
+  name: string,
+  policies: Policy[],
+  trust: StatementJson[],
+  extra: Partial<Principal> = {},
+): Principal {
   const arn = `arn:aws:iam::${extra.account ?? HOME}:role/${name}`
   return {
     id: arn,
@@ -36,7 +51,11 @@ export function user(name: string, policies: Policy[], extra: Partial<Principal>
   return { id: arn, type: 'user', name, arn, account: HOME, policies, ...extra }
 }
 
-export function bucket(name: string, statements?: StatementJson[], tags: Record<string, string> = {}): Resource {
+export function bucket(
+  name: string,
+  statements?: StatementJson[],
+  tags: Record<string, string> = {},
+): Resource {
   const arn = `arn:aws:s3:::${name}`
   const resource: Resource = {
     id: `aws_s3_bucket.${name.replaceAll('-', '_')}`,
@@ -54,7 +73,11 @@ export function bucket(name: string, statements?: StatementJson[], tags: Record<
   return resource
 }
 
-export function model(principals: Principal[], resources: Resource[] = [], extra: Partial<Model> = {}): Model {
+export function model(
+  principals: Principal[],
+  resources: Resource[] = [],
+  extra: Partial<Model> = {},
+): Model {
   return {
     homeAccounts: [HOME],
     partition: 'aws',

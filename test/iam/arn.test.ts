@@ -61,7 +61,9 @@ describe('principals', () => {
   })
 
   it('classifies IAM and STS principals by kind', () => {
-    expect(classifyAwsPrincipal('arn:aws:iam::123456789012:role/app/payments-api')).toMatchObject({ kind: 'role' })
+    expect(classifyAwsPrincipal('arn:aws:iam::123456789012:role/app/payments-api')).toMatchObject({
+      kind: 'role',
+    })
     expect(classifyAwsPrincipal('arn:aws:iam::123456789012:user/alice')).toMatchObject({ kind: 'user' })
     expect(classifyAwsPrincipal('arn:aws:sts::123456789012:assumed-role/admin/alice')).toMatchObject({
       kind: 'assumed-role',
