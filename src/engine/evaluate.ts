@@ -4,19 +4,25 @@
  *
  * - An unconditional explicit Deny that covers the scope, in any policy that applies, wins.
  * - Identity-based allows pass through the permissions boundary and every SCP of the principal's
- *   account; RCPs of the resource's account limit every request on it.
+ *   account; the Denies of the RCPs of the resource's account apply to every request on it (their
+ *   Allows do not limit: RCPFullAWSAccess is always attached too).
  * - Same account: an identity allow or a resource policy naming the principal suffices. Resources
  *   whose policy is authoritative (KMS keys, role trust) need their policy to name the principal or
  *   to delegate to the account. Cross account: both sides must allow.
- * - A boundary limits a resource-policy grant to a role, not to a user (AWS's documented rule).
+ * - A boundary limits a resource-policy grant to a role, not to a user (AWS's documented rule),
+ *   nor a grant to everyone (`*`), which reaches the role's session directly.
+ * - A resource-policy Deny with NotPrincipal always applies to a principal with a boundary.
+ * - On the scope `*`, actions without resource types are decided against the literal request
+ *   resource `*`, as AWS does (so `NotResource: [some ARN]` applies to them).
  * - Conditions are not guessed: an allow that needs a condition is reported as conditional, and a
  *   conditional Deny does not remove access.
  */
+import { wildcardMatch } from '../iam/wildcard.js'
 import type { Principal } from '../model/types.js'
 import type { ActionIndex, ActionSet } from './actionSet.js'
 import type { CompiledStatement, StatementSource } from './compile.js'
 import { statementCovers, statementIntersects } from './compile.js'
-import { matchPrincipal } from './principalMatch.js'
+import { matchPrincipal, namesEveryone } from './principalMatch.js'
 
 export interface PrincipalContext {
   principal: Principal
@@ -61,6 +67,87 @@ export function evaluateScope(
   scope: string,
   resource: ResourceContext = NO_RESOURCE,
 ): ScopeResult {
+  const byPattern = evaluateWith(index, who, patternScope(scope), resource)
+  if (scope !== '*' || !readsStarLiterally(who, resource)) return byPattern
+  // Actions without resource types are requested on the resource `*` itself, and AWS matches the
+  // Resource and NotResource of each statement against that text: `"NotResource": ["arn:..."]`
+  // applies to them (a Deny of everything but some buckets denies s3:ListAllMyBuckets), and
+  // `"Resource": "arn:aws:s3:::*"` does not. The scope `*` as a pattern ("every resource") would
+  // read both the other way round, which is right only for actions with resource types.
+  const literal = evaluateWith(index, who, LITERAL_STAR, resource)
+  return mergeByActions(byPattern, literal, wildcardOnlyActions(index))
+}
+
+/** How statements meet the scope: as a pattern of resources, or as the literal request resource `*`. */
+interface ScopeMatcher {
+  covers(statement: CompiledStatement): boolean
+  intersects(statement: CompiledStatement): boolean
+}
+
+function patternScope(scope: string): ScopeMatcher {
+  return {
+    covers: (s) => statementCovers(s, scope),
+    intersects: (s) => statementIntersects(s, scope),
+  }
+}
+
+function matchesLiteralStar(s: CompiledStatement): boolean {
+  if (s.resources !== undefined) return s.resources.some((p) => wildcardMatch(p, '*'))
+  if (s.notResources !== undefined) return !s.notResources.some((p) => wildcardMatch(p, '*'))
+  return true
+}
+
+const LITERAL_STAR: ScopeMatcher = { covers: matchesLiteralStar, intersects: matchesLiteralStar }
+
+/** Whether some statement reads differently against the literal `*` than against the pattern `*`. */
+function readsStarLiterally(who: PrincipalContext, resource: ResourceContext): boolean {
+  const differs = (s: CompiledStatement): boolean =>
+    matchesLiteralStar(s) !== statementCovers(s, '*') || matchesLiteralStar(s) !== statementIntersects(s, '*')
+  return (
+    who.identity.some(differs) ||
+    (who.boundary ?? []).some(differs) ||
+    who.scps.some((p) => p.some(differs)) ||
+    resource.rcps.some((p) => p.some(differs)) ||
+    (resource.policy ?? []).some(differs)
+  )
+}
+
+const wildcardOnlyCache = new WeakMap<ActionIndex, ActionSet>()
+
+/** The actions that support no resource-level permissions (only `*` applies). */
+function wildcardOnlyActions(index: ActionIndex): ActionSet {
+  let set = wildcardOnlyCache.get(index)
+  if (set === undefined) {
+    set = index.empty()
+    for (const [i, action] of index.actions.entries()) if (action.resourceTypes.length === 0) set.add(i)
+    wildcardOnlyCache.set(index, set)
+  }
+  return set
+}
+
+/** `b` for the actions of `mask`, `a` for the others. */
+function mergeByActions(a: ScopeResult, b: ScopeResult, mask: ActionSet): ScopeResult {
+  const pick = (x: ActionSet, y: ActionSet): ActionSet =>
+    x.clone().minus(mask).unionWith(y.clone().intersectWith(mask))
+  const sources = (x: StatementSource[], y: StatementSource[]): StatementSource[] => [
+    ...x,
+    ...y.filter((s) => !x.includes(s)),
+  ]
+  return {
+    allowed: pick(a.allowed, b.allowed),
+    conditional: pick(a.conditional, b.conditional),
+    denied: pick(a.denied, b.denied),
+    deniedBy: sources(a.deniedBy, b.deniedBy),
+    limitedBy: sources(a.limitedBy, b.limitedBy),
+  }
+}
+
+function evaluateWith(
+  index: ActionIndex,
+  who: PrincipalContext,
+  scope: ScopeMatcher,
+  resource: ResourceContext,
+): ScopeResult {
   const deniedBy: StatementSource[] = []
   const limitedBy: StatementSource[] = []
   const denied = index.empty()
@@ -70,10 +157,10 @@ export function evaluateScope(
   ): void => {
     for (const s of statements) {
       if (s.effect !== 'Deny' || !admits(s) || s.actions.isEmpty()) continue
-      if (!s.conditional && statementCovers(s, scope)) {
+      if (!s.conditional && scope.covers(s)) {
         denied.unionWith(s.actions)
         deniedBy.push(s.source)
-      } else if (statementIntersects(s, scope)) {
+      } else if (scope.intersects(s)) {
         limitedBy.push(s.source)
       }
     }
@@ -83,11 +170,10 @@ export function evaluateScope(
   if (who.boundary !== undefined) collectDenies(who.boundary, always)
   for (const scp of who.scps) collectDenies(scp, always)
   for (const rcp of resource.rcps) collectDenies(rcp, (s) => admitsForControlPolicy(s, who.principal))
-  if (resource.policy !== undefined)
-    collectDenies(resource.policy, (s) => matchPrincipal(s, who.principal) !== 'none')
+  if (resource.policy !== undefined) collectDenies(resource.policy, (s) => resourceDenyApplies(s, who))
 
-  const identity = allowsOf(index, who.identity, scope)
-  let identityPath = withLimit(identity, who.boundary && allowsOf(index, who.boundary, scope))
+  const identity = allowsWith(index, who.identity, scope)
+  let identityPath = withLimit(identity, who.boundary && allowsWith(index, who.boundary, scope))
 
   const sameAccount =
     resource.account === undefined || who.account === undefined || resource.account === who.account
@@ -95,13 +181,13 @@ export function evaluateScope(
   if (resource.policy === undefined) {
     allowed = sameAccount || resource.account === undefined ? identityPath : empty(index)
   } else {
-    const direct = allowsOf(
+    const direct = allowsWith(
       index,
       resource.policy,
       scope,
       (s) => matchPrincipal(s, who.principal) === 'direct',
     )
-    const viaAccount = allowsOf(
+    const viaAccount = allowsWith(
       index,
       resource.policy,
       scope,
@@ -109,22 +195,32 @@ export function evaluateScope(
     )
     if (!sameAccount || resource.policyIsAuthoritative) identityPath = withLimit(identityPath, viaAccount)
     if (sameAccount) {
+      // A boundary limits what a resource policy grants to the role itself, but not a grant that
+      // names everyone (`"Principal": "*"`): that one names the role session making the request
+      // directly, and AWS does not limit grants to a session by its role's boundary.
       const boundaryLimitsResourcePath = who.principal.type === 'role' && who.boundary !== undefined
       const resourcePath = boundaryLimitsResourcePath
-        ? withLimit(direct, allowsOf(index, who.boundary!, scope))
+        ? union(
+            withLimit(
+              allowsWith(
+                index,
+                resource.policy,
+                scope,
+                (s) => matchPrincipal(s, who.principal) === 'direct' && !namesEveryone(s),
+              ),
+              allowsWith(index, who.boundary!, scope),
+            ),
+            allowsWith(index, resource.policy, scope, namesEveryone),
+          )
         : direct
       allowed = union(identityPath, resourcePath)
     } else {
       allowed = identityPath
     }
   }
-  for (const scp of who.scps) allowed = withLimit(allowed, allowsOf(index, scp, scope))
-  for (const rcp of resource.rcps) {
-    allowed = withLimit(
-      allowed,
-      allowsOf(index, rcp, scope, (s) => admitsForControlPolicy(s, who.principal)),
-    )
-  }
+  for (const scp of who.scps) allowed = withLimit(allowed, allowsWith(index, scp, scope))
+  // RCPs only deny (collected above): AWS attaches RCPFullAWSAccess, which allows everything and
+  // cannot be detached, to the root, every OU and every account, so an RCP's Allows never limit.
   allowed.any.minus(denied)
   allowed.unconditional.minus(denied)
   return {
@@ -143,10 +239,19 @@ export function allowsOf(
   scope: string,
   admits: (s: CompiledStatement) => boolean = () => true,
 ): Allows {
+  return allowsWith(index, statements, patternScope(scope), admits)
+}
+
+function allowsWith(
+  index: ActionIndex,
+  statements: CompiledStatement[],
+  scope: ScopeMatcher,
+  admits: (s: CompiledStatement) => boolean = () => true,
+): Allows {
   const any = index.empty()
   const unconditional = index.empty()
   for (const s of statements) {
-    if (s.effect !== 'Allow' || !admits(s) || !statementCovers(s, scope)) continue
+    if (s.effect !== 'Allow' || !admits(s) || !scope.covers(s)) continue
     any.unionWith(s.actions)
     if (!s.conditional) unconditional.unionWith(s.actions)
   }
@@ -170,6 +275,17 @@ function union(a: Allows, b: Allows): Allows {
 
 function empty(index: ActionIndex): Allows {
   return { any: index.empty(), unconditional: index.empty() }
+}
+
+/**
+ * Whether a Deny of a resource policy applies to the principal. A Deny with NotPrincipal always
+ * applies to a user or role that has a permissions boundary, whatever NotPrincipal names: AWS
+ * documents this ("The NotPrincipal element with a Deny effect will always deny any IAM principal
+ * that has a permissions boundary policy attached", IAM User Guide, NotPrincipal).
+ */
+function resourceDenyApplies(statement: CompiledStatement, who: PrincipalContext): boolean {
+  if (statement.notPrincipals !== undefined && who.boundary !== undefined) return true
+  return matchPrincipal(statement, who.principal) !== 'none'
 }
 
 /** RCPs name `"Principal": "*"` (the only form AWS allows) and apply to every principal. */

@@ -20,6 +20,11 @@ export function matchPrincipal(statement: CompiledStatement, principal: Principa
   return 'none'
 }
 
+/** The Principal element names everyone (`"*"` or `{"AWS": "*"}`), whatever else it names. */
+export function namesEveryone(statement: CompiledStatement): boolean {
+  return statement.principals?.some((r) => r.kind === 'AWS' && r.value === '*') ?? false
+}
+
 function best(matches: PrincipalMatch[]): PrincipalMatch {
   if (matches.includes('direct')) return 'direct'
   return matches.includes('account') ? 'account' : 'none'
