@@ -9,10 +9,13 @@ import type { BenchRow } from './row.js'
  * The whole access map of a generated organisation of 1,000 principals, 2,000 resources and about
  * 5,000 identity statements (targets: under 10 s and 1.5 GB), then its parts on fresh contexts.
  */
-export function benchEngine(seed = 42): BenchRow[] {
+export function benchEngine(
+  seed = 42,
+  size = { principals: 1000, resources: 2000, statements: 5000 },
+): BenchRow[] {
   const rows: BenchRow[] = []
   let t = performance.now()
-  const model = generateOrg(seed)
+  const model = generateOrg(seed, size)
   rows.push({ name: 'generate organisation', value: performance.now() - t, unit: 'ms' })
 
   t = performance.now()

@@ -209,7 +209,7 @@ export function generateOrg(
   const specific = (): Json => {
     const kind = kindFor(int(1000))
     const r = pick(byKind[kind])
-    const actions = pick(ACTIONS[kind])
+    const actions: readonly string[] = pick<readonly string[]>(ACTIONS[kind])
     return { Effect: 'Allow', Action: [...actions], Resource: resourceArns(r, kind, actions) }
   }
   const bucketPattern = (): Json => {
