@@ -9,7 +9,7 @@
  * differences are listed in docs/engine.md; each is excluded here by the named predicate below,
  * and only where it bears on the request.
  */
-import { runSimulation, type RunSimulationResults } from '@cloud-copilot/iam-simulate'
+import { type RunSimulationResults, runSimulation } from '@cloud-copilot/iam-simulate'
 import { describe, expect, it } from 'vitest'
 import { ActionIndex } from '../../src/engine/actionSet.js'
 import { type CompiledStatement, statementCovers } from '../../src/engine/compile.js'
@@ -17,7 +17,7 @@ import { type Decision, EvaluationContext } from '../../src/engine/context.js'
 import { matchPrincipal, namesEveryone } from '../../src/engine/principalMatch.js'
 import { loadActionCatalog } from '../../src/iam/catalog.js'
 import { wildcardMatch } from '../../src/iam/wildcard.js'
-import { sampleScenarios, type Scenario, type ScenarioRequest, toSimulation } from './generate.js'
+import { type Scenario, type ScenarioRequest, sampleScenarios, toSimulation } from './generate.js'
 
 /** Fixed; DIFF_SEED and DIFF_SCENARIOS explore others (`DIFF_SEED=7 npx vitest run test/engine`). */
 const SEED = Number(process.env.DIFF_SEED ?? 20_260_927)
@@ -92,7 +92,10 @@ function segmentMatch(pattern: string, arn: string): boolean {
   const cut = isS3 ? -1 : firstOf(resource, ['/', ':'])
   const product = cut < 0 ? '' : resource.slice(0, cut + 1)
   const requested = r[5] ?? ''
-  return requested.startsWith(product) && wildcardMatch(resource.slice(product.length), requested.slice(product.length))
+  return (
+    requested.startsWith(product) &&
+    wildcardMatch(resource.slice(product.length), requested.slice(product.length))
+  )
 }
 
 function arnFields(arn: string): string[] {
@@ -297,6 +300,22 @@ function pathsOf(ctx: EvaluationContext, request: ScenarioRequest, ours: Decisio
   return paths
 }
 
+const PATHS = [
+  'allow same-account',
+  'allow cross-account',
+  'allow KMS key',
+  'allow with boundary',
+  'allow by resource policy alone',
+  'allow on *',
+  'deny on *',
+  'deny by inline',
+  'deny by customer-managed',
+  'deny by boundary',
+  'deny by scp',
+  'deny by rcp',
+  'deny by resource',
+]
+
 interface Outcome {
   requests: number
   agreed: number
@@ -308,7 +327,14 @@ interface Outcome {
 }
 
 async function compareAll(scenarios: Scenario[]): Promise<Outcome> {
-  const outcome: Outcome = { requests: 0, agreed: 0, excluded: {}, disagreements: [], decisions: {}, paths: {} }
+  const outcome: Outcome = {
+    requests: 0,
+    agreed: 0,
+    excluded: {},
+    disagreements: [],
+    decisions: {},
+    paths: {},
+  }
   const exclude = (name: string): void => {
     outcome.excluded[name] = (outcome.excluded[name] ?? 0) + 1
   }
@@ -364,9 +390,10 @@ describe('engine against iam-simulate', () => {
     expect(outcome.disagreements.length).toBe(0)
     // The exclusions stay a small part of the comparison.
     expect(excluded).toBeLessThan(outcome.requests / 50)
-    // Every kind of outcome is exercised.
+    // Every kind of outcome, and every path of the evaluation logic, is exercised.
     for (const kind of ['allow', 'allow (conditional)', 'explicit-deny', 'implicit-deny']) {
-      expect(outcome.decisions[kind] ?? 0).toBeGreaterThan(100)
+      expect(outcome.decisions[kind] ?? 0, kind).toBeGreaterThan(100)
     }
+    for (const path of PATHS) expect(outcome.paths[path] ?? 0, path).toBeGreaterThan(30)
   }, 120_000)
 })

@@ -482,7 +482,9 @@ function rcpDocument(conditionPercent: number): fc.Arbitrary<JsonPolicy> {
       if (r.withCondition) s.Condition = r.condition
       return s
     })
-  return fc.array(deny, { minLength: 1, maxLength: 2 }).map((Statement) => ({ Version: '2012-10-17', Statement }))
+  return fc
+    .array(deny, { minLength: 1, maxLength: 2 })
+    .map((Statement) => ({ Version: '2012-10-17', Statement }))
 }
 
 /** RCPs cover a few services only (S3, SQS, KMS, DynamoDB among ours, not Lambda). */
