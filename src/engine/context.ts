@@ -6,7 +6,7 @@
 import { type ActionCatalog, loadActionCatalog } from '../iam/catalog.js'
 import type { ActionInfo } from '../iam/types.js'
 import type { Model, OrganizationPolicy, Policy, Principal, Resource } from '../model/types.js'
-import { ActionIndex } from './actionSet.js'
+import { ActionIndex, ONLY_ACTION, singleActionUniverse } from './actionSet.js'
 import { type CompiledStatement, compilePolicy, type StatementSource } from './compile.js'
 import { evaluateScope, NO_RESOURCE, type PrincipalContext, type ResourceContext } from './evaluate.js'
 import { symbolsAsWildcards, templateIntersects } from './resourcePatterns.js'
@@ -37,6 +37,7 @@ export class EvaluationContext {
   readonly principalsById: Map<string, Principal>
   private readonly applicability = new Map<string, Map<string, boolean>>()
   private byForm: Map<string, Resource> | undefined
+  private readonly singles = new WeakMap<CompiledStatement, CompiledStatement>()
 
   constructor(
     readonly model: Model,
@@ -92,23 +93,43 @@ export class EvaluationContext {
     return context
   }
 
-  /** One request, decided as AWS would (conditions unknown: see `conditional`). */
+  /**
+   * One request, decided as AWS would (conditions unknown: see `conditional`). Only the statements
+   * that name the action take part, evaluated over a universe of that one action, so a request
+   * costs a few word operations per statement instead of a pass over the whole catalog.
+   */
   decide(request: Request): Decision {
     const action = this.index.catalog.action(request.action)
     const position = action && this.index.indexOf(action)
-    if (position === undefined) return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
-    const result = evaluateScope(
-      this.index,
-      this.principal(request.principal),
-      request.resource,
-      this.resource(request.target),
-    )
-    if (result.allowed.has(position)) {
-      return { decision: 'allow', conditional: result.conditional.has(position), deniedBy: [] }
+    if (action === undefined || position === undefined) {
+      return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
     }
-    if (result.denied.has(position))
-      return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
+    const only = (list: CompiledStatement[]): CompiledStatement[] => this.projected(list, position)
+    const who = this.principal(request.principal)
+    const resource = this.resource(request.target)
+    const projectedWho: PrincipalContext = { ...who, identity: only(who.identity), scps: who.scps.map(only) }
+    if (who.boundary !== undefined) projectedWho.boundary = only(who.boundary)
+    const projectedResource: ResourceContext = { ...resource, rcps: resource.rcps.map(only) }
+    if (resource.policy !== undefined) projectedResource.policy = only(resource.policy)
+    const result = evaluateScope(singleActionUniverse(action), projectedWho, request.resource, projectedResource)
+    if (result.allowed.has(0)) return { decision: 'allow', conditional: result.conditional.has(0), deniedBy: [] }
+    if (result.denied.has(0)) return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
     return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
+  }
+
+  /** The statements that name the action at `position`, with their action set as `{0}`. */
+  private projected(list: CompiledStatement[], position: number): CompiledStatement[] {
+    const out: CompiledStatement[] = []
+    for (const statement of list) {
+      if (!statement.actions.has(position)) continue
+      let single = this.singles.get(statement)
+      if (single === undefined) {
+        single = { ...statement, actions: ONLY_ACTION }
+        this.singles.set(statement, single)
+      }
+      out.push(single)
+    }
+    return out
   }
 
   actionAt(position: number): ActionInfo {

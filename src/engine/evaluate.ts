@@ -19,7 +19,7 @@
  */
 import { wildcardMatch } from '../iam/wildcard.js'
 import type { Principal } from '../model/types.js'
-import type { ActionIndex, ActionSet } from './actionSet.js'
+import type { ActionSet, ActionUniverse } from './actionSet.js'
 import type { CompiledStatement, StatementSource } from './compile.js'
 import { statementCovers, statementIntersects } from './compile.js'
 import { matchPrincipal, namesEveryone } from './principalMatch.js'
@@ -62,7 +62,7 @@ interface Allows {
 }
 
 export function evaluateScope(
-  index: ActionIndex,
+  index: ActionUniverse,
   who: PrincipalContext,
   scope: string,
   resource: ResourceContext = NO_RESOURCE,
@@ -112,10 +112,10 @@ function readsStarLiterally(who: PrincipalContext, resource: ResourceContext): b
   )
 }
 
-const wildcardOnlyCache = new WeakMap<ActionIndex, ActionSet>()
+const wildcardOnlyCache = new WeakMap<ActionUniverse, ActionSet>()
 
 /** The actions that support no resource-level permissions (only `*` applies). */
-function wildcardOnlyActions(index: ActionIndex): ActionSet {
+function wildcardOnlyActions(index: ActionUniverse): ActionSet {
   let set = wildcardOnlyCache.get(index)
   if (set === undefined) {
     set = index.empty()
@@ -143,7 +143,7 @@ function mergeByActions(a: ScopeResult, b: ScopeResult, mask: ActionSet): ScopeR
 }
 
 function evaluateWith(
-  index: ActionIndex,
+  index: ActionUniverse,
   who: PrincipalContext,
   scope: ScopeMatcher,
   resource: ResourceContext,
@@ -234,7 +234,7 @@ function evaluateWith(
 
 /** Union of the actions of the Allow statements that cover the scope (and admit the principal). */
 export function allowsOf(
-  index: ActionIndex,
+  index: ActionUniverse,
   statements: CompiledStatement[],
   scope: string,
   admits: (s: CompiledStatement) => boolean = () => true,
@@ -243,7 +243,7 @@ export function allowsOf(
 }
 
 function allowsWith(
-  index: ActionIndex,
+  index: ActionUniverse,
   statements: CompiledStatement[],
   scope: ScopeMatcher,
   admits: (s: CompiledStatement) => boolean = () => true,
@@ -273,7 +273,7 @@ function union(a: Allows, b: Allows): Allows {
   }
 }
 
-function empty(index: ActionIndex): Allows {
+function empty(index: ActionUniverse): Allows {
   return { any: index.empty(), unconditional: index.empty() }
 }
 
