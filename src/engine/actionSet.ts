@@ -24,6 +24,7 @@ export class ActionIndex implements ActionUniverse {
   private readonly positions = new Map<ActionInfo, number>()
   private readonly byService = new Map<string, { from: number; to: number }>()
   private readonly patternSets = new Map<string, ActionSet>()
+  private fullSet: ActionSet | undefined
 
   constructor(readonly catalog: ActionCatalog) {
     this.actions = catalog.all()
@@ -45,9 +46,11 @@ export class ActionIndex implements ActionUniverse {
   }
 
   full(): ActionSet {
-    const set = this.empty()
-    for (let i = 0; i < this.actions.length; i++) set.add(i)
-    return set
+    if (this.fullSet === undefined) {
+      this.fullSet = this.empty()
+      for (let i = 0; i < this.actions.length; i++) this.fullSet.add(i)
+    }
+    return this.fullSet.clone()
   }
 
   /** The actions an Action element covers (a shared set: do not modify it). */
@@ -64,9 +67,15 @@ export class ActionIndex implements ActionUniverse {
     return set
   }
 
-  /** What a NotAction element covers: everything else. */
+  /** What a NotAction element covers: everything else (a shared set: do not modify it). */
   ofNotPatterns(patterns: readonly string[]): ActionSet {
-    return this.full().minus(this.ofPatterns(patterns))
+    const key = `!${patterns.join('\n')}`
+    let set = this.patternSets.get(key)
+    if (set === undefined) {
+      set = this.full().minus(this.ofPatterns(patterns))
+      this.patternSets.set(key, set)
+    }
+    return set
   }
 
   ofNames(names: readonly string[]): ActionSet {

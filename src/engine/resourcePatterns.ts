@@ -4,6 +4,7 @@
  * template (from the catalog) can name a resource of a pattern. Case-sensitive, as AWS compares
  * resources. Small dynamic programs over the two patterns; never a RegExp built from input.
  */
+import { hasWildcard, wildcardMatch } from '../iam/wildcard.js'
 
 /** Past this length a relation is not computed exactly: intersects says yes, covers says no (safe sides). */
 const MAX_LENGTH = 4096
@@ -70,6 +71,9 @@ function tokens(pattern: string): number[] {
 /** Whether some resource is matched by both patterns. */
 export function patternsIntersect(a: string, b: string): boolean {
   if (a === b || a === '*' || b === '*') return true
+  // A concrete ARN meets a pattern exactly when the pattern matches it.
+  if (!hasWildcard(b)) return wildcardMatch(a, b)
+  if (!hasWildcard(a)) return wildcardMatch(b, a)
   if (a.length > MAX_LENGTH || b.length > MAX_LENGTH) return true
   const p = tokens(a)
   const q = tokens(b)
@@ -106,6 +110,9 @@ export function patternsIntersect(a: string, b: string): boolean {
  */
 export function patternCovers(outer: string, inner: string): boolean {
   if (outer === '*' || outer === inner) return true
+  if (!hasWildcard(inner)) return wildcardMatch(outer, inner)
+  // A concrete outer covers only itself, and `inner` (with wildcards) is more than one resource.
+  if (!hasWildcard(outer)) return false
   if (outer.length > MAX_LENGTH || inner.length > MAX_LENGTH) return false
   const p = tokens(outer)
   const q = tokens(inner)
