@@ -29,6 +29,8 @@ export interface CompiledStatement {
   /** The resource holds IAM policy variables such as `${aws:username}`: it depends on the request. */
   usesVariables: boolean
   source: StatementSource
+  /** Cache: the statement over a one-action universe (its action set `{0}`), for single requests. */
+  single?: CompiledStatement
 }
 
 export function compilePolicy(policy: Policy, index: ActionIndex): CompiledStatement[] {

@@ -37,7 +37,6 @@ export class EvaluationContext {
   readonly principalsById: Map<string, Principal>
   private readonly applicability = new Map<string, Map<string, boolean>>()
   private byForm: Map<string, Resource> | undefined
-  private readonly singles = new WeakMap<CompiledStatement, CompiledStatement>()
 
   constructor(
     readonly model: Model,
@@ -111,9 +110,16 @@ export class EvaluationContext {
     if (who.boundary !== undefined) projectedWho.boundary = only(who.boundary)
     const projectedResource: ResourceContext = { ...resource, rcps: resource.rcps.map(only) }
     if (resource.policy !== undefined) projectedResource.policy = only(resource.policy)
-    const result = evaluateScope(singleActionUniverse(action), projectedWho, request.resource, projectedResource)
-    if (result.allowed.has(0)) return { decision: 'allow', conditional: result.conditional.has(0), deniedBy: [] }
-    if (result.denied.has(0)) return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
+    const result = evaluateScope(
+      singleActionUniverse(action),
+      projectedWho,
+      request.resource,
+      projectedResource,
+    )
+    if (result.allowed.has(0))
+      return { decision: 'allow', conditional: result.conditional.has(0), deniedBy: [] }
+    if (result.denied.has(0))
+      return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
     return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
   }
 
@@ -122,12 +128,8 @@ export class EvaluationContext {
     const out: CompiledStatement[] = []
     for (const statement of list) {
       if (!statement.actions.has(position)) continue
-      let single = this.singles.get(statement)
-      if (single === undefined) {
-        single = { ...statement, actions: ONLY_ACTION }
-        this.singles.set(statement, single)
-      }
-      out.push(single)
+      statement.single ??= { ...statement, actions: ONLY_ACTION }
+      out.push(statement.single)
     }
     return out
   }

@@ -3,7 +3,7 @@
  * directly; naming its account (id or `:root`) delegates to the account, whose own IAM policies must
  * then allow too (AWS's rule for both same-account and cross-account requests).
  */
-import { classifyAwsPrincipal } from '../iam/arn.js'
+import { type AwsPrincipalShape, classifyAwsPrincipal } from '../iam/arn.js'
 import type { PrincipalRef } from '../iam/types.js'
 import type { Principal } from '../model/types.js'
 import type { CompiledStatement } from './compile.js'
@@ -30,10 +30,23 @@ function best(matches: PrincipalMatch[]): PrincipalMatch {
   return matches.includes('account') ? 'account' : 'none'
 }
 
+/** Policies repeat principal strings: classify each once, within a bound. */
+const shapes = new Map<string, AwsPrincipalShape>()
+
+function shapeOf(value: string): AwsPrincipalShape {
+  let shape = shapes.get(value)
+  if (shape === undefined) {
+    shape = classifyAwsPrincipal(value)
+    if (shapes.size >= 50_000) shapes.clear()
+    shapes.set(value, shape)
+  }
+  return shape
+}
+
 function matchRef(ref: PrincipalRef, principal: Principal): PrincipalMatch {
   switch (ref.kind) {
     case 'AWS': {
-      const shape = classifyAwsPrincipal(ref.value)
+      const shape = shapeOf(ref.value)
       if (shape.shape === 'public') return 'direct'
       if (shape.shape === 'account') {
         if (principal.type === 'account' && principal.account === shape.account) return 'direct'

@@ -34,8 +34,19 @@ export function hasWildcard(pattern: string): boolean {
   return pattern.includes('*') || pattern.includes('?')
 }
 
+/** Policies repeat their patterns: keep the compiled ones, within a bound for long-running processes. */
+const compiledCache = new Map<string, WildcardPattern>()
+const CACHE_LIMIT = 50_000
+
 export function wildcardMatch(pattern: string, value: string, options: WildcardOptions = {}): boolean {
-  return compileWildcard(pattern, options).matches(value)
+  const key = `${options.caseInsensitive === true ? 'i' : 's'}${pattern}`
+  let compiled = compiledCache.get(key)
+  if (compiled === undefined) {
+    compiled = compileWildcard(pattern, options)
+    if (compiledCache.size >= CACHE_LIMIT) compiledCache.clear()
+    compiledCache.set(key, compiled)
+  }
+  return compiled.matches(value)
 }
 
 export function compileWildcard(pattern: string, options: WildcardOptions = {}): WildcardPattern {

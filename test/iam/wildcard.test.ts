@@ -108,7 +108,7 @@ describe('wildcardMatch', () => {
       // Compiling and matching, best of three so that a busy machine does not fail the test.
       for (let run = 0; run < 3; run++) {
         const started = performance.now()
-        expect(wildcardMatch(pattern, value)).toBe(expected)
+        expect(compileWildcard(pattern).matches(value)).toBe(expected)
         fastest = Math.min(fastest, performance.now() - started)
       }
       expect(fastest).toBeLessThan(10)
