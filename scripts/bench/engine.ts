@@ -1,6 +1,7 @@
-import { effectiveAccess, whoCanAccess } from '../../src/engine/access.js'
+import { effectiveAccess } from '../../src/engine/access.js'
 import { EvaluationContext } from '../../src/engine/context.js'
 import { accessEdges } from '../../src/engine/transitive.js'
+import { whoCanAccess } from '../../src/engine/whoCan.js'
 import { loadActionCatalog } from '../../src/iam/catalog.js'
 import { countIdentityStatements, generateOrg } from './generateOrg.js'
 import type { BenchRow } from './row.js'

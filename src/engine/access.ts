@@ -9,10 +9,11 @@ import type { Model, Principal } from '../model/types.js'
 import { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { externalPrincipals } from './external.js'
-import { compareGrants, directGrants, grantsOfScope, resourceForms } from './grants.js'
+import { compareGrants, directGrants } from './grants.js'
 import { patternCovers, patternsIntersect } from './resourcePatterns.js'
 import { accessEdges } from './transitive.js'
-import type { AccessEdge, AccessMap, Grant, PrincipalAccess, ResourceAccess, WhoCanEntry } from './types.js'
+import type { AccessEdge, AccessMap, Grant, PrincipalAccess } from './types.js'
+import { whoCanAccess } from './whoCan.js'
 
 export interface AccessOptions {
   catalog?: ActionCatalog
@@ -39,24 +40,20 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     if (reason !== undefined) directAdmin.set(p.id, reason)
   }
 
+  const adjacency = adjacencyOf(edges)
   const principals: PrincipalAccess[] = everyone.map((p) => {
-    const grants = [...direct.get(p)!]
+    const reach = reachable(p.id, adjacency, options.maxDepth ?? 4)
     let adminVia = directAdmin.get(p.id)
-    for (const { path, target } of reachable(p.id, edges, options.maxDepth ?? 4)) {
-      const reached = byId.get(target)
-      if (reached === undefined) continue
-      const via = path.map((e) => e.description).join(', then ')
-      adminVia ??= directAdmin.has(target) ? `${via}: ${directAdmin.get(target)}` : undefined
-      for (const g of direct.get(reached) ?? []) {
-        if (grants.some((own) => covers(own, g))) continue
-        grants.push({
-          ...g,
-          via: `${via} (${g.via})`,
-          path: path.map((e) => e.to),
-          conditional: g.conditional || path.some((e) => e.conditional),
-        })
-      }
+    let adminPath: AccessEdge[] | undefined
+    for (const { path, target } of reach) {
+      if (adminVia !== undefined) break
+      const reason = directAdmin.get(target)
+      if (reason === undefined) continue
+      adminVia = `${path.map((e) => e.description).join(', then ')}: ${reason}`
+      adminPath = path
     }
+    // An administrator's access is everything: said once per capability, not once per action.
+    const grants = adminVia !== undefined ? adminGrants(adminVia, adminPath) : inheritedAccess(p, reach)
     const access: PrincipalAccess = {
       principal: p,
       external: isExternal.has(p),
@@ -67,6 +64,53 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     return access
   })
   return { principals, resources: whoCanAccess(ctx, principals), edges }
+
+  /** The principal's own grants, plus those of every principal it reaches that it lacks. */
+  function inheritedAccess(p: Principal, reach: Reach[]): Grant[] {
+    const grants = [...direct.get(p)!]
+    // Grants by service and capability, so that each inherited grant is checked against few.
+    const held = new Map<string, Grant[]>()
+    const keyOf = (g: Grant): string => `${g.service}\n${g.capability}`
+    for (const g of grants) held.set(keyOf(g), [...(held.get(keyOf(g)) ?? []), g])
+    for (const { path, target } of reach) {
+      const reached = byId.get(target)
+      if (reached === undefined) continue
+      const via = path.map((e) => e.description).join(', then ')
+      const conditionalPath = path.some((e) => e.conditional)
+      const hops = path.map((e) => e.to)
+      for (const g of direct.get(reached) ?? []) {
+        const same = held.get(keyOf(g))
+        if (same?.some((own) => covers(own, g))) continue
+        const inherited: Grant = {
+          ...g,
+          via: `${via} (${g.via})`,
+          path: hops,
+          conditional: g.conditional || conditionalPath,
+        }
+        grants.push(inherited)
+        if (same === undefined) held.set(keyOf(g), [inherited])
+        else same.push(inherited)
+      }
+    }
+    return grants
+  }
+}
+
+/** Every capability on every resource of every service (reached through `path`, if given). */
+function adminGrants(reason: string, path: AccessEdge[] | undefined): Grant[] {
+  return CAPABILITIES.map((capability) => {
+    const grant: Grant = {
+      service: '*',
+      capability,
+      resource: '*',
+      actions: ['*'],
+      conditional: path?.some((e) => e.conditional) ?? false,
+      via: `effective administrator: ${reason}`,
+      sources: [],
+    }
+    if (path !== undefined) grant.path = path.map((e) => e.to)
+    return grant
+  })
 }
 
 function covers(own: Grant, other: Grant): boolean {
@@ -90,7 +134,10 @@ function adminReason(ctx: EvaluationContext, p: Principal, edges: AccessEdge[]):
   ) {
     const result = evaluateScope(ctx.index, who, '*')
     const unconditional = result.allowed.clone().minus(result.conditional)
-    if (unconditional.size() >= ADMIN_SHARE * ctx.index.actions.length)
+    // Nearly every action, IAM included: without IAM (PowerUserAccess) it is not an administrator.
+    const iam = ctx.index.ofPatterns(['iam:*'])
+    const allIam = iam.clone().minus(unconditional).isEmpty()
+    if (allIam && unconditional.size() >= ADMIN_SHARE * ctx.index.actions.length)
       return 'allowed effectively every action on every resource'
   }
   const self = edges.find((e) => e.kind === 'self-modification' && e.from === p.id)
@@ -103,9 +150,7 @@ interface Reach {
   path: AccessEdge[]
 }
 
-/** Principals reachable through edges, shortest paths first, each once. */
-function reachable(from: string, edges: AccessEdge[], maxDepth: number): Reach[] {
-  const out = new Map<string, AccessEdge[]>()
+function adjacencyOf(edges: AccessEdge[]): Map<string, AccessEdge[]> {
   const adjacency = new Map<string, AccessEdge[]>()
   for (const e of edges) {
     if (e.kind === 'self-modification') continue
@@ -113,6 +158,12 @@ function reachable(from: string, edges: AccessEdge[], maxDepth: number): Reach[]
     if (list === undefined) adjacency.set(e.from, [e])
     else list.push(e)
   }
+  return adjacency
+}
+
+/** Principals reachable through edges, shortest paths first, each once. */
+function reachable(from: string, adjacency: Map<string, AccessEdge[]>, maxDepth: number): Reach[] {
+  const out = new Map<string, AccessEdge[]>()
   let frontier: Reach[] = [{ target: from, path: [] }]
   for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
     const next: Reach[] = []
@@ -127,51 +178,4 @@ function reachable(from: string, edges: AccessEdge[], maxDepth: number): Reach[]
     frontier = next
   }
   return [...out.entries()].map(([target, path]) => ({ target, path }))
-}
-
-/**
- * Who can access each resource of the tree. A grant on a pattern counts for every resource the
- * pattern meets (`*` for every resource of its service). Where the resource has its own policy,
- * the principal is evaluated on the resource itself, so that the policy's Denies and rules apply.
- */
-export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess[]): ResourceAccess[] {
-  return ctx.model.resources.map((resource) => {
-    const forms = resourceForms(resource)
-    const entries: WhoCanEntry[] = []
-    const exact = ctx.resource(resource)
-    const needsExact = exact.policy !== undefined || exact.policyIsAuthoritative || exact.rcps.length > 0
-    for (const access of principals) {
-      if (access.principal.type === 'group') continue
-      const meeting = access.grants.filter((g) =>
-        g.resource === '*'
-          ? g.service === resource.service
-          : forms.some((f) => patternsIntersect(g.resource, f)),
-      )
-      if (meeting.length === 0) continue
-      const inherited = meeting.filter((g) => g.path !== undefined)
-      let counted = meeting
-      if (needsExact && inherited.length < meeting.length) {
-        // Evaluate on the resource itself: each of its forms, and the patterns that meet only part of it.
-        const partial = meeting.filter(
-          (g) => g.path === undefined && !forms.some((f) => patternCovers(g.resource, f)),
-        )
-        const patterns = [...new Set([...forms, ...partial.map((g) => g.resource)])]
-        counted = [
-          ...patterns.flatMap((pattern) =>
-            grantsOfScope(ctx, access.principal, { pattern, target: resource }),
-          ),
-          ...inherited,
-        ]
-      }
-      const capabilities = new Set<Capability>(counted.map((g) => g.capability))
-      if (capabilities.size === 0) continue
-      const entry: WhoCanEntry = {
-        principal: access.principal.name,
-        capabilities: CAPABILITIES.filter((c) => capabilities.has(c)),
-      }
-      if (inherited.length === meeting.length) entry.via = inherited[0]!.via
-      entries.push(entry)
-    }
-    return { resource, whoCan: entries.sort((a, b) => a.principal.localeCompare(b.principal)) }
-  })
 }

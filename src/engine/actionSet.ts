@@ -25,6 +25,7 @@ export class ActionIndex implements ActionUniverse {
   private readonly byService = new Map<string, { from: number; to: number }>()
   private readonly patternSets = new Map<string, ActionSet>()
   private fullSet: ActionSet | undefined
+  private byArnService: Map<string, ActionSet> | undefined
 
   constructor(readonly catalog: ActionCatalog) {
     this.actions = catalog.all()
@@ -85,6 +86,30 @@ export class ActionIndex implements ActionUniverse {
       if (action !== undefined) set.add(this.positions.get(action)!)
     }
     return set
+  }
+
+  /**
+   * The actions that can be requested on a resource whose ARN has this service field (the actions
+   * with a resource type of that service, e.g. sts:AssumeRole for `iam`), shared: do not modify it.
+   */
+  onArnService(arnService: string): ActionSet {
+    if (this.byArnService === undefined) {
+      this.byArnService = new Map()
+      this.actions.forEach((action, i) => {
+        for (const type of action.resourceTypes) {
+          for (const template of type.arnPatterns) {
+            const service = template.split(':')[2] ?? ''
+            let set = this.byArnService!.get(service)
+            if (set === undefined) {
+              set = this.empty()
+              this.byArnService!.set(service, set)
+            }
+            set.add(i)
+          }
+        }
+      })
+    }
+    return this.byArnService.get(arnService) ?? this.empty()
   }
 
   serviceRange(service: string): { from: number; to: number } | undefined {

@@ -77,7 +77,13 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
       keys: Set<string>
     }
   >()
-  for (const position of result.allowed.indices()) {
+  // On a resource of a known service, only the actions with a resource type of that service apply.
+  const arnService = serviceOfPattern(scope.pattern)
+  const candidates =
+    arnService === undefined
+      ? result.allowed
+      : result.allowed.clone().intersectWith(ctx.index.onArnService(arnService))
+  for (const position of candidates.indices()) {
     if (!ctx.appliesTo(position, scope.pattern)) continue
     const action = ctx.actionAt(position)
     const statements = allowing.filter((s) => s.actions.has(position))
@@ -121,6 +127,13 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
     if (result.limitedBy.length > 0) grant.limitedBy = result.limitedBy
     return grant
   })
+}
+
+/** The service field of an ARN pattern, when it is written out (no wildcard or symbol in it). */
+function serviceOfPattern(pattern: string): string | undefined {
+  if (!pattern.startsWith('arn:')) return undefined
+  const service = pattern.split(':')[2]
+  return service === undefined || /[*?$]/.test(service) ? undefined : service
 }
 
 /** A grant that a broader one of the same principal already holds says nothing new. */

@@ -5,6 +5,7 @@
  * a user, or rewrite its own policies.
  */
 import type { Principal, Resource } from '../model/types.js'
+import type { ActionSet } from './actionSet.js'
 import type { EvaluationContext } from './context.js'
 import { matchPrincipal } from './principalMatch.js'
 import type { AccessEdge } from './types.js'
@@ -56,11 +57,33 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
   const edges: AccessEdge[] = []
   const isHomeAccount = (p: Principal): boolean =>
     p.type === 'account' && ctx.model.homeAccounts.includes(p.account ?? '')
+  // Cheap pre-checks before deciding requests: does any identity Allow name one of the actions?
+  const allowUnion = new Map<Principal, ActionSet>()
+  const wantedSets = new Map<string, number[]>()
   const mayUse = (p: Principal, actions: string[]): boolean => {
-    const wanted = ctx.index.ofNames(actions)
-    return ctx
-      .principal(p)
-      .identity.some((s) => s.effect === 'Allow' && !s.actions.clone().intersectWith(wanted).isEmpty())
+    let union = allowUnion.get(p)
+    if (union === undefined) {
+      union = ctx.index.empty()
+      for (const s of ctx.principal(p).identity) if (s.effect === 'Allow') union.unionWith(s.actions)
+      allowUnion.set(p, union)
+    }
+    const key = actions.join(',')
+    let wanted = wantedSets.get(key)
+    if (wanted === undefined) {
+      wanted = [...ctx.index.ofNames(actions).indices()]
+      wantedSets.set(key, wanted)
+    }
+    return wanted.some((i) => union.has(i))
+  }
+  const launchers = new Map<string, string | null>()
+  const launchAction = (p: Principal, service: string, launch: string[]): string | undefined => {
+    const key = `${p.id}\n${service}`
+    let run = launchers.get(key)
+    if (run === undefined) {
+      run = mayUse(p, launch) ? (launch.find((a) => allowed(p, a, '*') !== undefined) ?? null) : null
+      launchers.set(key, run)
+    }
+    return run ?? undefined
   }
   const allowed = (
     p: Principal,
@@ -82,6 +105,9 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
       if (p === role || p.type === 'group' || isHomeAccount(p)) continue
       const match = trust.some((s) => s.effect === 'Allow' && matchPrincipal(s, p) !== 'none')
       if (!match) continue
+      // Named through its account only, it also needs its own identity policies to allow.
+      const direct = trust.some((s) => s.effect === 'Allow' && matchPrincipal(s, p) === 'direct')
+      if (!direct && !mayUse(p, ASSUME_ACTIONS)) continue
       for (const action of ASSUME_ACTIONS) {
         const ok = allowed(p, action, target.arn, target)
         if (ok === undefined) continue
@@ -106,7 +132,7 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
         if (p === role || p.type === 'group' || !mayUse(p, ['iam:PassRole'])) continue
         const pass = allowed(p, 'iam:PassRole', target.arn)
         if (pass === undefined) continue
-        const run = launch.find((a) => allowed(p, a, '*') !== undefined)
+        const run = launchAction(p, service, launch)
         if (run === undefined) continue
         edges.push({
           from: p.id,

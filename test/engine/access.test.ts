@@ -235,8 +235,19 @@ describe('effective access', () => {
         .map((e) => e.to)
         .sort(),
     ).toEqual([`arn:aws:iam::${HOME}:user/bob`, `arn:aws:iam::${HOME}:user/dave`])
-    expect(capabilitiesOn(map, 'kyc-docs').carol).toEqual(['read-data'])
-    expect(grantsOf(map, 'carol').find((g) => g.capability === 'read-data')!.via).toMatch(
+    // Keys for bob, who can rewrite his own policies, make carol an administrator too.
+    const carol = map.principals.find((p) => p.principal.name === 'carol')!
+    expect(carol.isAdmin).toBe(true)
+    expect(carol.adminReason).toBe(
+      'iam:CreateAccessKey for user bob: can change its own policies (iam:PutUserPolicy)',
+    )
+    expect(capabilitiesOn(map, 'kyc-docs').carol).toHaveLength(6)
+    // Without bob, carol reaches dave's access only.
+    const small = effectiveAccess(
+      model([user('carol', [keys]), user('dave', [readKyc])], [bucket('kyc-docs')]),
+    )
+    expect(capabilitiesOn(small, 'kyc-docs').carol).toEqual(['read-data'])
+    expect(grantsOf(small, 'carol').find((g) => g.capability === 'read-data')!.via).toMatch(
       /^iam:CreateAccessKey for user dave/,
     )
   })

@@ -1,0 +1,184 @@
+/**
+ * Who can access each resource of the tree. A grant on a pattern counts for every resource the
+ * pattern meets (`*` for every resource of its service). Where the resource's own policy, an RCP
+ * or the account boundary can change the answer, the principal is evaluated on the resource itself.
+ *
+ * Grants are indexed by service (grants on `*`) and by the literal text before their first
+ * wildcard, so each resource looks only at the grants that can meet it.
+ */
+import type { Capability } from '../iam/types.js'
+import { CAPABILITIES } from '../iam/types.js'
+import type { Resource } from '../model/types.js'
+import { statementIntersects } from './compile.js'
+import type { EvaluationContext } from './context.js'
+import { grantsOfScope, resourceForms } from './grants.js'
+import { matchPrincipal } from './principalMatch.js'
+import { patternCovers, patternsIntersect } from './resourcePatterns.js'
+import type { Grant, PrincipalAccess, ResourceAccess, WhoCanEntry } from './types.js'
+
+interface Holder {
+  access: PrincipalAccess
+  grant: Grant
+}
+
+export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess[]): ResourceAccess[] {
+  const index = new GrantIndex(
+    principals.filter((a) => a.principal.type !== 'group'),
+    ctx,
+  )
+  return ctx.model.resources.map((resource) => {
+    const forms = resourceForms(resource)
+    const entries: WhoCanEntry[] = []
+    for (const [access, meeting] of index.meeting(resource, forms)) {
+      const inherited = meeting.filter((g) => g.path !== undefined)
+      let counted = meeting
+      if (inherited.length < meeting.length && needsExact(ctx, access, resource, forms)) {
+        // Evaluate on the resource itself: each of its forms, and the patterns that meet only part of it.
+        const partial = meeting.filter(
+          (g) => g.path === undefined && !forms.some((f) => patternCovers(g.resource, f)),
+        )
+        const patterns = [...new Set([...forms, ...partial.map((g) => g.resource)])]
+        counted = [
+          ...patterns.flatMap((pattern) =>
+            grantsOfScope(ctx, access.principal, { pattern, target: resource }),
+          ),
+          ...inherited,
+        ]
+      }
+      const capabilities = new Set<Capability>(counted.map((g) => g.capability))
+      if (capabilities.size === 0) continue
+      const entry: WhoCanEntry = {
+        principal: access.principal.name,
+        capabilities: CAPABILITIES.filter((c) => capabilities.has(c)),
+      }
+      if (inherited.length === meeting.length) entry.via = inherited[0]!.via
+      entries.push(entry)
+    }
+    return { resource, whoCan: entries.sort((a, b) => a.principal.localeCompare(b.principal)) }
+  })
+}
+
+/**
+ * Whether the grants found by pattern may not hold on this very resource: its policy holds a Deny
+ * for the principal or is authoritative (KMS keys), an RCP denies, or the principal is of another
+ * account (then the resource policy must allow too).
+ */
+function needsExact(
+  ctx: EvaluationContext,
+  access: PrincipalAccess,
+  resource: Resource,
+  forms: string[],
+): boolean {
+  const context = ctx.resource(resource)
+  if (context.policyIsAuthoritative) return true
+  const who = access.principal
+  if (context.account !== undefined && who.account !== undefined && context.account !== who.account)
+    return true
+  const meets = (s: { effect: string; conditional: boolean }): boolean =>
+    s.effect === 'Deny' && !s.conditional
+  const denies = (context.policy ?? []).filter(
+    (s) =>
+      meets(s) &&
+      (s.notPrincipals !== undefined || matchPrincipal(s, who) !== 'none') &&
+      forms.some((f) => statementIntersects(s, f)),
+  )
+  if (denies.length > 0) return true
+  return context.rcps.some((rcp) => rcp.some((s) => meets(s) && forms.some((f) => statementIntersects(s, f))))
+}
+
+class GrantIndex {
+  private readonly byService = new Map<string, Holder[]>()
+  /** Whether some action of a grant on `*` can be requested on a resource of a type (by actions list). */
+  private readonly applicable = new WeakMap<string[], Map<string, boolean>>()
+  private readonly byPrefix = new Map<string, Holder[]>()
+  private readonly prefixes: string[]
+
+  constructor(
+    principals: PrincipalAccess[],
+    private readonly ctx: EvaluationContext,
+  ) {
+    for (const access of principals) {
+      for (const grant of access.grants) {
+        const holder = { access, grant }
+        if (grant.resource === '*') push(this.byService, grant.service, holder)
+        else push(this.byPrefix, literalPrefix(grant.resource), holder)
+      }
+    }
+    this.prefixes = [...this.byPrefix.keys()].sort()
+  }
+
+  /** Per principal, its grants that meet one of the resource's forms. */
+  meeting(resource: Resource, forms: string[]): Map<PrincipalAccess, Grant[]> {
+    const out = new Map<PrincipalAccess, Grant[]>()
+    const add = (h: Holder): void => {
+      const list = out.get(h.access)
+      if (list === undefined) out.set(h.access, [h.grant])
+      else if (!list.includes(h.grant)) list.push(h.grant)
+    }
+    for (const h of this.byService.get(resource.service) ?? []) {
+      if (this.appliesToResource(h.grant, resource, forms)) add(h)
+    }
+    // Administrators' grants name every service.
+    for (const h of this.byService.get('*') ?? []) add(h)
+    for (const form of forms) {
+      for (const h of this.candidates(form)) if (patternsIntersect(h.grant.resource, form)) add(h)
+    }
+    return out
+  }
+
+  /**
+   * A grant on every resource counts for this one only through actions that can name it:
+   * `s3:ListAllMyBuckets` on `*` reads no bucket. Resources of one type answer alike, so the
+   * answer is kept per actions list and type.
+   */
+  private appliesToResource(grant: Grant, resource: Resource, forms: string[]): boolean {
+    let byType = this.applicable.get(grant.actions)
+    if (byType === undefined) {
+      byType = new Map()
+      this.applicable.set(grant.actions, byType)
+    }
+    let answer = byType.get(resource.type)
+    if (answer === undefined) {
+      const { catalog } = this.ctx.index
+      answer = grant.actions.some((name) => {
+        const action = catalog.action(name)
+        const position = action && this.ctx.index.indexOf(action)
+        return position !== undefined && forms.some((f) => this.ctx.appliesTo(position, f))
+      })
+      byType.set(resource.type, answer)
+    }
+    return answer
+  }
+
+  /** Grants whose literal prefix is a prefix of the form's, or, for a pattern form, extends it. */
+  private *candidates(form: string): Generator<Holder> {
+    const prefix = literalPrefix(form)
+    for (let k = 0; k <= prefix.length; k++) yield* this.byPrefix.get(prefix.slice(0, k)) ?? []
+    if (prefix.length === form.length) return
+    let low = 0
+    let high = this.prefixes.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (this.prefixes[mid]! <= prefix) low = mid + 1
+      else high = mid
+    }
+    for (let i = low; i < this.prefixes.length && this.prefixes[i]!.startsWith(prefix); i++) {
+      yield* this.byPrefix.get(this.prefixes[i]!) ?? []
+    }
+  }
+}
+
+function literalPrefix(pattern: string): string {
+  let end = pattern.length
+  const star = pattern.indexOf('*')
+  const one = pattern.indexOf('?')
+  if (star >= 0) end = star
+  if (one >= 0 && one < end) end = one
+  return pattern.slice(0, end)
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
