@@ -4,8 +4,10 @@
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { evalCloudFormation } from './eval/cloudformation.js'
 import { evalK9Agreement } from './eval/k9.js'
 import { evalManagedPolicyDocuments } from './eval/policies.js'
+import { evalTerraform } from './eval/terraform.js'
 
 const args = process.argv.slice(2)
 const at = args.indexOf('--corpus')
@@ -43,5 +45,10 @@ process.stdout.write(
     `${policies.datasetSameDocument} of those identical (the others are older MAMIP versions)\n`,
 )
 if (policies.errors.length > 0 || policies.datasetSameDocument !== policies.datasetSameVersion) failed = true
+
+process.stdout.write('\nCloudFormation, CDK and SAM\n')
+for (const line of evalCloudFormation(corpus)) process.stdout.write(`${line}\n`)
+process.stdout.write('\nTerraform\n')
+for (const line of await evalTerraform(corpus)) process.stdout.write(`${line}\n`)
 
 process.exit(failed ? 1 : 0)
