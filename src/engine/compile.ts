@@ -31,6 +31,8 @@ export interface CompiledStatement {
   source: StatementSource
   /** Cache: the statement over a one-action universe (its action set `{0}`), for single requests. */
   single?: CompiledStatement
+  /** Cache: the statement over smaller universes of actions, by universe key (null: none of them). */
+  projections?: Map<string, CompiledStatement | null>
 }
 
 export function compilePolicy(policy: Policy, index: ActionIndex): CompiledStatement[] {

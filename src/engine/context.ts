@@ -6,13 +6,32 @@
 import { type ActionCatalog, loadActionCatalog } from '../iam/catalog.js'
 import type { ActionInfo } from '../iam/types.js'
 import type { Model, OrganizationPolicy, Policy, Principal, Resource } from '../model/types.js'
-import { ActionIndex, ONLY_ACTION, singleActionUniverse } from './actionSet.js'
+import {
+  ActionIndex,
+  ActionSet,
+  type ActionUniverse,
+  ONLY_ACTION,
+  singleActionUniverse,
+} from './actionSet.js'
 import { type CompiledStatement, compilePolicy, type StatementSource } from './compile.js'
-import { evaluateScope, NO_RESOURCE, type PrincipalContext, type ResourceContext } from './evaluate.js'
+import {
+  evaluateScope,
+  NO_RESOURCE,
+  type PrincipalContext,
+  type ResourceContext,
+  type ScopeResult,
+} from './evaluate.js'
 import { symbolsAsWildcards, templateIntersects } from './resourcePatterns.js'
 
 /** Resource types whose own policy decides, identity policies counting only when it delegates. */
 const AUTHORITATIVE_TYPES = new Set(['AWS::KMS::Key', 'aws_kms_key', 'AWS::IAM::Role', 'aws_iam_role'])
+
+/** A part of the catalog: `positions[i]` is the catalog position of the universe's action `i`. */
+export interface SubUniverse {
+  key: string
+  positions: number[]
+  universe: ActionUniverse
+}
 
 export interface Request {
   principal: Principal
@@ -37,6 +56,7 @@ export class EvaluationContext {
   readonly principalsById: Map<string, Principal>
   private readonly applicability = new Map<string, Map<string, boolean>>()
   private byForm: Map<string, Resource> | undefined
+  private readonly subUniverses = new Map<string, SubUniverse>()
 
   constructor(
     readonly model: Model,
@@ -132,6 +152,54 @@ export class EvaluationContext {
       out.push(statement.single)
     }
     return out
+  }
+
+  /**
+   * The actions that can be requested on resources whose ARN names `arnService`, as a universe of
+   * their own: evaluating a scope of that service then costs a few words per set, not hundreds.
+   */
+  serviceUniverse(arnService: string): SubUniverse {
+    let sub = this.subUniverses.get(arnService)
+    if (sub === undefined) {
+      const positions = [...this.index.onArnService(arnService).indices()]
+      const actions = positions.map((p) => this.index.actions[p]!)
+      const words = Math.max(1, Math.ceil(positions.length / 32))
+      sub = {
+        key: arnService,
+        positions,
+        universe: { actions, words, empty: () => new ActionSet(new Uint32Array(words)) },
+      }
+      this.subUniverses.set(arnService, sub)
+    }
+    return sub
+  }
+
+  /** `evaluateScope` within a sub-universe: only the statements naming one of its actions take part. */
+  evaluateIn(sub: SubUniverse, principal: Principal, scope: string, target?: Resource): ScopeResult {
+    const only = (list: CompiledStatement[]): CompiledStatement[] => {
+      const out: CompiledStatement[] = []
+      for (const s of list) {
+        s.projections ??= new Map()
+        let projected = s.projections.get(sub.key)
+        if (projected === undefined) {
+          const actions = sub.universe.empty()
+          sub.positions.forEach((position, i) => {
+            if (s.actions.has(position)) actions.add(i)
+          })
+          projected = actions.isEmpty() ? null : { ...s, actions }
+          s.projections.set(sub.key, projected)
+        }
+        if (projected !== null) out.push(projected)
+      }
+      return out
+    }
+    const who = this.principal(principal)
+    const resource = this.resource(target)
+    const projectedWho: PrincipalContext = { ...who, identity: only(who.identity), scps: who.scps.map(only) }
+    if (who.boundary !== undefined) projectedWho.boundary = only(who.boundary)
+    const projectedResource: ResourceContext = { ...resource, rcps: resource.rcps.map(only) }
+    if (resource.policy !== undefined) projectedResource.policy = only(resource.policy)
+    return evaluateScope(sub.universe, projectedWho, scope, projectedResource)
   }
 
   actionAt(position: number): ActionInfo {

@@ -60,8 +60,16 @@ export function directGrants(ctx: EvaluationContext, principal: Principal, ident
 export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scope: Scope): Grant[] {
   const who = ctx.principal(principal)
   const resource = ctx.resource(scope.target)
-  const result = evaluateScope(ctx.index, who, scope.pattern, resource)
+  // On a resource of a known service, only the actions with a resource type of that service apply:
+  // evaluate within that part of the catalog, then read positions back into the whole.
+  const arnService = serviceOfPattern(scope.pattern)
+  const sub = arnService === undefined ? undefined : ctx.serviceUniverse(arnService)
+  const result =
+    sub === undefined
+      ? evaluateScope(ctx.index, who, scope.pattern, resource)
+      : ctx.evaluateIn(sub, principal, scope.pattern, scope.target)
   if (result.allowed.isEmpty()) return []
+  const toCatalog = (i: number): number => (sub === undefined ? i : sub.positions[i]!)
   const allowing = [
     ...who.identity,
     ...(resource.policy ?? []).filter((s) => matchPrincipal(s, principal) !== 'none'),
@@ -77,13 +85,8 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
       keys: Set<string>
     }
   >()
-  // On a resource of a known service, only the actions with a resource type of that service apply.
-  const arnService = serviceOfPattern(scope.pattern)
-  const candidates =
-    arnService === undefined
-      ? result.allowed
-      : result.allowed.clone().intersectWith(ctx.index.onArnService(arnService))
-  for (const position of candidates.indices()) {
+  for (const local of result.allowed.indices()) {
+    const position = toCatalog(local)
     if (!ctx.appliesTo(position, scope.pattern)) continue
     const action = ctx.actionAt(position)
     const statements = allowing.filter((s) => s.actions.has(position))
@@ -102,7 +105,7 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
         groups.set(key, group)
       }
       group.actions.push(action.fullName)
-      if (result.conditional.has(position)) {
+      if (result.conditional.has(local)) {
         group.conditional = true
         for (const s of statements) for (const k of s.conditionKeys) group.keys.add(k)
       }
