@@ -1,0 +1,264 @@
+/**
+ * Which methods each principal can use: every required action decided on the right resource (the
+ * principal itself, its attached policies or groups, other principals of the tree, roles that can
+ * be passed and trust the service, existing resources), with the prerequisites code can show.
+ */
+import type { EvaluationContext } from '../../../engine/context.js'
+import type { AccessEdge, AccessMap } from '../../../engine/types.js'
+import type { Model, Policy, Principal } from '../../../model/types.js'
+import type { PrivescMethod } from './methods.js'
+import { type Allowed, allowedAll, policiesOf, policyArn } from './requests.js'
+
+export interface Escalation {
+  method: PrivescMethod
+  principal: Principal
+  /** `self`: on itself; `others`: it changes other principals (a self method used on others). */
+  mode: 'self' | 'targets'
+  /** Names of the targets of the tree it works on (roles passed, users, policies, resources, the role chain). */
+  targets: string[]
+  /** It works on every target of the kind (`*`), not only those of the tree. */
+  anyTarget: boolean
+  reachesAdmin: boolean
+  conditional: boolean
+  /** The ARN the key action was decided on, to find the statement that grants it. */
+  keyResource: string
+}
+
+export interface Scene {
+  ctx: EvaluationContext
+  model: Model
+  access: AccessMap
+  byId: Map<string, Principal>
+  admins: Set<string>
+}
+
+const SERVICE_LINKED = /:role\/aws-service-role\//
+
+export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escalation | undefined {
+  const base = { method: m, principal: p }
+  const onTarget = m.actions.filter((a) => a.on === 'target').map((a) => a.action)
+  const onPolicy = m.actions.filter((a) => a.on === 'target-policy').map((a) => a.action)
+  const onAny = m.actions.filter((a) => a.on === 'any').map((a) => a.action)
+  const anyOk = allowedAll(scene.ctx, p, onAny, '*')
+  if (anyOk === undefined) return undefined
+  const account = p.account ?? scene.model.homeAccounts[0] ?? '*'
+  const iamArn = (kind: string): string => `arn:${scene.model.partition}:iam::${account}:${kind}/*`
+  const found = (
+    hits: { name: string; ok: Allowed; admin: boolean }[],
+    any: Allowed | undefined,
+    keyResource: string,
+    mode: Escalation['mode'],
+    admin: boolean,
+  ): Escalation | undefined => {
+    if (hits.length === 0 && any === undefined) return undefined
+    const conditional =
+      anyOk.conditional || ((any?.conditional ?? true) && hits.every((h) => h.ok.conditional))
+    return {
+      ...base,
+      mode,
+      targets: hits.map((h) => h.name).sort(),
+      anyTarget: any !== undefined,
+      reachesAdmin: admin || hits.some((h) => h.admin),
+      conditional,
+      keyResource,
+    }
+  }
+
+  switch (m.target) {
+    case 'self':
+    case 'own-group':
+    case 'attached-policy': {
+      const own = selfTargets(scene, p, m)
+      const hits = own.flatMap((t) => {
+        const ok = allowedAll(scene.ctx, p, onTarget, t.arn, t.principal)
+        return ok === undefined
+          ? []
+          : [{ name: t.name, ok, admin: m.writesPolicy && p.boundary === undefined }]
+      })
+      if (hits.length > 0) return found(hits, undefined, own[0]!.arn, 'self', false)
+      // Not usable on itself, but on others: it can give other principals any permissions.
+      if (!m.writesPolicy) return undefined
+      return othersFor(scene, p, m, onTarget, iamArn)
+    }
+    case 'user':
+    case 'role':
+    case 'group': {
+      const targets = scene.model.principals.filter(
+        (t) =>
+          t.type === m.target &&
+          t !== p &&
+          t.arn !== undefined &&
+          !SERVICE_LINKED.test(t.arn) &&
+          (m.target !== 'group' || t.policies.length > 0),
+      )
+      const hits = targets.flatMap((t) => {
+        let ok = allowedAll(scene.ctx, p, onTarget, t.arn!, t)
+        if (ok !== undefined && onPolicy.length > 0) ok = onSomePolicy(scene, p, t, onPolicy, ok)
+        const admin = scene.admins.has(t.id) || (m.writesPolicy && t.boundary === undefined)
+        return ok === undefined ? [] : [{ name: t.name, ok, admin }]
+      })
+      const needsTrust = onTarget.some((a) => a.startsWith('sts:')) || onPolicy.length > 0
+      const any = needsTrust ? undefined : allowedAll(scene.ctx, p, onTarget, iamArn(m.target))
+      return found(
+        hits,
+        any,
+        any !== undefined ? iamArn(m.target) : (targets[0]?.arn ?? '*'),
+        'targets',
+        false,
+      )
+    }
+    case 'passable-role': {
+      const services = new Set(m.services ?? [])
+      const roles = scene.model.principals.filter(
+        (r) => r.type === 'role' && r !== p && r.arn !== undefined && trustsService(scene, r, services),
+      )
+      const hits = roles.flatMap((r) => {
+        const ok = allowedAll(scene.ctx, p, onTarget, r.arn!)
+        return ok === undefined ? [] : [{ name: r.name, ok, admin: scene.admins.has(r.id) }]
+      })
+      return found(hits, undefined, roles[0]?.arn ?? '*', 'targets', false)
+    }
+    case 'resource': {
+      const any = allowedAll(scene.ctx, p, onTarget, '*')
+      const resources = scene.model.resources.filter((r) => r.service === m.resourceService)
+      const hits =
+        any !== undefined
+          ? []
+          : resources.flatMap((r) => {
+              const ok = allowedAll(scene.ctx, p, onTarget, r.arn, r)
+              return ok === undefined ? [] : [{ name: r.name, ok, admin: false }]
+            })
+      return found(hits, any, any !== undefined ? '*' : (resources[0]?.arn ?? '*'), 'targets', false)
+    }
+    case 'assume-chain': {
+      const chain = adminChain(scene, p)
+      if (chain === undefined) return undefined
+      const last = chain[chain.length - 1]!
+      const names = chain.map((e) => scene.byId.get(e.to)?.name ?? e.to)
+      return {
+        ...base,
+        mode: 'targets',
+        targets: names,
+        anyTarget: false,
+        reachesAdmin: true,
+        conditional: chain.some((e) => e.conditional),
+        keyResource: scene.byId.get(last.to)?.arn ?? last.to,
+      }
+    }
+  }
+}
+
+interface Target {
+  name: string
+  arn: string
+  principal?: Principal
+}
+
+function selfTargets(scene: Scene, p: Principal, m: PrivescMethod): Target[] {
+  if (m.principalTypes !== undefined && !m.principalTypes.includes(p.type as 'user' | 'role')) return []
+  if (m.target === 'self') return p.arn === undefined ? [] : [{ name: p.name, arn: p.arn, principal: p }]
+  if (m.target === 'own-group') {
+    return (p.groups ?? []).flatMap((g) => {
+      const group = scene.byId.get(g)
+      return group?.arn === undefined ? [] : [{ name: group.name, arn: group.arn, principal: group }]
+    })
+  }
+  return policiesOf(scene.byId, p)
+    .filter((pol) => pol.origin === 'customer-managed')
+    .map((pol) => ({ name: pol.name, arn: policyArn(scene.model, pol, p.account) }))
+}
+
+/** A self method on the principals (or policies) of others: it can grant them anything. */
+function othersFor(
+  scene: Scene,
+  p: Principal,
+  m: PrivescMethod,
+  actions: string[],
+  iamArn: (kind: string) => string,
+): Escalation | undefined {
+  const kind =
+    m.target === 'own-group' ? 'group' : m.target === 'attached-policy' ? 'policy' : m.principalTypes?.[0]
+  if (kind === undefined) return undefined
+  const targets: Target[] =
+    kind === 'policy'
+      ? customerPolicies(scene).map(({ policy, account }) => ({
+          name: policy.name,
+          arn: policyArn(scene.model, policy, account),
+        }))
+      : scene.model.principals
+          .filter((t) => t.type === kind && t !== p && t.arn !== undefined)
+          .map((t) => ({ name: t.name, arn: t.arn!, principal: t }))
+  const hits = targets.flatMap((t) => {
+    const ok = allowedAll(scene.ctx, p, actions, t.arn, t.principal)
+    return ok === undefined ? [] : [{ name: t.name, ok, admin: false }]
+  })
+  const any = allowedAll(scene.ctx, p, actions, iamArn(kind))
+  if (hits.length === 0 && any === undefined) return undefined
+  return {
+    method: m,
+    principal: p,
+    mode: 'targets',
+    targets: [...new Set(hits.map((h) => h.name))].sort(),
+    anyTarget: any !== undefined,
+    reachesAdmin: false,
+    conditional: (any?.conditional ?? true) && hits.every((h) => h.ok.conditional),
+    keyResource: any !== undefined ? iamArn(kind) : targets[0]!.arn,
+  }
+}
+
+function customerPolicies(scene: Scene): { policy: Policy; account: string | undefined }[] {
+  const seen = new Map<string, { policy: Policy; account: string | undefined }>()
+  for (const holder of scene.model.principals) {
+    for (const policy of holder.policies) {
+      if (policy.origin !== 'customer-managed' || seen.has(policy.id)) continue
+      seen.set(policy.id, { policy, account: holder.account })
+    }
+  }
+  return [...seen.values()]
+}
+
+function onSomePolicy(
+  scene: Scene,
+  p: Principal,
+  role: Principal,
+  actions: string[],
+  ok: Allowed,
+): Allowed | undefined {
+  for (const pol of role.policies) {
+    if (pol.origin !== 'customer-managed') continue
+    const more = allowedAll(scene.ctx, p, actions, policyArn(scene.model, pol, role.account))
+    if (more !== undefined) return { conditional: ok.conditional || more.conditional }
+  }
+  return undefined
+}
+
+function trustsService(scene: Scene, role: Principal, services: Set<string>): boolean {
+  if (role.trustPolicy === undefined) return false
+  return scene.ctx
+    .compile(role.trustPolicy)
+    .some(
+      (s) =>
+        s.effect === 'Allow' &&
+        (s.principals ?? []).some((r) => r.kind === 'Service' && services.has(r.value.toLowerCase())),
+    )
+}
+
+/** The shortest chain of assume-role edges from `p` to an administrator role, within four hops. */
+function adminChain(scene: Scene, p: Principal): AccessEdge[] | undefined {
+  const edges = scene.access.edges.filter((e) => e.kind === 'assume-role')
+  let frontier: AccessEdge[][] = [[]]
+  const seen = new Set([p.id])
+  for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+    const next: AccessEdge[][] = []
+    for (const path of frontier) {
+      const at = path.length === 0 ? p.id : path[path.length - 1]!.to
+      for (const e of edges.filter((x) => x.from === at && !seen.has(x.to))) {
+        seen.add(e.to)
+        if (scene.admins.has(e.to)) return [...path, e]
+        next.push([...path, e])
+      }
+    }
+    frontier = next
+  }
+  return undefined
+}
