@@ -10,6 +10,7 @@ import { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { externalPrincipals } from './external.js'
 import { compareGrants, directGrants } from './grants.js'
+import { HeldGrants } from './heldGrants.js'
 import { patternCovers, patternsIntersect } from './resourcePatterns.js'
 import { accessEdges } from './transitive.js'
 import type { AccessEdge, AccessMap, Grant, PrincipalAccess } from './types.js'
@@ -41,6 +42,7 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   }
 
   const adjacency = adjacencyOf(edges)
+  const mergedByReach = new Map<string, { grant: Grant; from: string }[]>()
   const principals: PrincipalAccess[] = everyone.map((p) => {
     const reach = reachable(p.id, adjacency, options.maxDepth ?? 4)
     let adminVia = directAdmin.get(p.id)
@@ -68,31 +70,47 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   /** The principal's own grants, plus those of every principal it reaches that it lacks. */
   function inheritedAccess(p: Principal, reach: Reach[]): Grant[] {
     const grants = [...direct.get(p)!]
-    // Grants by service and capability, so that each inherited grant is checked against few.
-    const held = new Map<string, Grant[]>()
-    const keyOf = (g: Grant): string => `${g.service}\n${g.capability}`
-    for (const g of grants) held.set(keyOf(g), [...(held.get(keyOf(g)) ?? []), g])
-    for (const { path, target } of reach) {
-      const reached = byId.get(target)
-      if (reached === undefined) continue
-      const via = path.map((e) => e.description).join(', then ')
-      const conditionalPath = path.some((e) => e.conditional)
-      const hops = path.map((e) => e.to)
-      for (const g of direct.get(reached) ?? []) {
-        const same = held.get(keyOf(g))
-        if (same?.some((own) => covers(own, g))) continue
-        const inherited: Grant = {
-          ...g,
-          via: `${via} (${g.via})`,
-          path: hops,
-          conditional: g.conditional || conditionalPath,
-        }
-        grants.push(inherited)
-        if (same === undefined) held.set(keyOf(g), [inherited])
-        else same.push(inherited)
-      }
+    if (reach.length === 0) return grants
+    const held = new HeldGrants(grants)
+    const paths = new Map(reach.map((r) => [r.target, r.path]))
+    for (const { grant, from } of reachableGrants(reach)) {
+      if (held.covers(grant)) continue
+      const path = paths.get(from)!
+      grants.push({
+        ...grant,
+        via: `${path.map((e) => e.description).join(', then ')} (${grant.via})`,
+        path: path.map((e) => e.to),
+        conditional: grant.conditional || path.some((e) => e.conditional),
+      })
     }
     return grants
+  }
+
+  /**
+   * The grants of the principals reached, each once: principals with the same reachable set (all
+   * members of a ring of roles that trust each other) share the work.
+   */
+  function reachableGrants(reach: Reach[]): { grant: Grant; from: string }[] {
+    const key = reach
+      .map((r) => r.target)
+      .sort()
+      .join('\n')
+    let merged = mergedByReach.get(key)
+    if (merged === undefined) {
+      merged = []
+      const seen = new HeldGrants()
+      for (const { target } of reach) {
+        const reached = byId.get(target)
+        if (reached === undefined) continue
+        for (const grant of direct.get(reached) ?? []) {
+          if (seen.covers(grant)) continue
+          seen.add(grant)
+          merged.push({ grant, from: target })
+        }
+      }
+      mergedByReach.set(key, merged)
+    }
+    return merged
   }
 }
 
@@ -111,16 +129,6 @@ function adminGrants(reason: string, path: AccessEdge[] | undefined): Grant[] {
     if (path !== undefined) grant.path = path.map((e) => e.to)
     return grant
   })
-}
-
-function covers(own: Grant, other: Grant): boolean {
-  return (
-    own.service === other.service &&
-    own.capability === other.capability &&
-    patternCovers(own.resource, other.resource) &&
-    (!own.conditional || other.conditional) &&
-    other.actions.every((a) => own.actions.includes(a))
-  )
 }
 
 function adminReason(ctx: EvaluationContext, p: Principal, edges: AccessEdge[]): string | undefined {

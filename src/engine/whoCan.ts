@@ -87,7 +87,8 @@ function needsExact(
 }
 
 class GrantIndex {
-  private readonly byService = new Map<string, Holder[]>()
+  /** Grants on `*`, by service and then by principal. */
+  private readonly byService = new Map<string, Map<PrincipalAccess, Grant[]>>()
   /** Whether some action of a grant on `*` can be requested on a resource of a type (by actions list). */
   private readonly applicable = new WeakMap<string[], Map<string, boolean>>()
   private readonly byPrefix = new Map<string, Holder[]>()
@@ -100,8 +101,18 @@ class GrantIndex {
     for (const access of principals) {
       for (const grant of access.grants) {
         const holder = { access, grant }
-        if (grant.resource === '*') push(this.byService, grant.service, holder)
-        else push(this.byPrefix, literalPrefix(grant.resource), holder)
+        if (grant.resource === '*') {
+          let holders = this.byService.get(grant.service)
+          if (holders === undefined) {
+            holders = new Map()
+            this.byService.set(grant.service, holders)
+          }
+          const list = holders.get(access)
+          if (list === undefined) holders.set(access, [grant])
+          else list.push(grant)
+        } else {
+          push(this.byPrefix, literalPrefix(grant.resource), holder)
+        }
       }
     }
     this.prefixes = [...this.byPrefix.keys()].sort()
@@ -110,16 +121,23 @@ class GrantIndex {
   /** Per principal, its grants that meet one of the resource's forms. */
   meeting(resource: Resource, forms: string[]): Map<PrincipalAccess, Grant[]> {
     const out = new Map<PrincipalAccess, Grant[]>()
+    const fromPatterns = new Set<Grant>()
     const add = (h: Holder): void => {
+      if (fromPatterns.has(h.grant)) return
+      fromPatterns.add(h.grant)
       const list = out.get(h.access)
       if (list === undefined) out.set(h.access, [h.grant])
-      else if (!list.includes(h.grant)) list.push(h.grant)
+      else list.push(h.grant)
     }
-    for (const h of this.byService.get(resource.service) ?? []) {
-      if (this.appliesToResource(h.grant, resource, forms)) add(h)
+    for (const [access, grants] of this.byService.get(resource.service) ?? []) {
+      const applying = grants.filter((g) => this.appliesToResource(g, resource, forms))
+      if (applying.length > 0) out.set(access, applying)
     }
     // Administrators' grants name every service.
-    for (const h of this.byService.get('*') ?? []) add(h)
+    for (const [access, grants] of this.byService.get('*') ?? []) {
+      const list = out.get(access)
+      out.set(access, list === undefined ? [...grants] : [...list, ...grants])
+    }
     for (const form of forms) {
       for (const h of this.candidates(form)) if (patternsIntersect(h.grant.resource, form)) add(h)
     }
