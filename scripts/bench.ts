@@ -5,6 +5,7 @@
  */
 import { benchCatalog } from './bench/catalog.js'
 import { benchEngine } from './bench/engine.js'
+import { benchEngineVsSimulator } from './bench/engineVsSimulator.js'
 import type { BenchRow } from './bench/row.js'
 import { benchWildcard } from './bench/wildcard.js'
 
@@ -26,4 +27,7 @@ print(
   `Engine (${size.principals} principals, ${size.resources} resources, ${size.statements} statements)`,
   benchEngine(42, size),
 )
+const versus = await benchEngineVsSimulator()
+print('Engine and iam-simulate on the same requests', versus.rows)
+process.stdout.write(`engine-vs-simulator-ratio: ${versus.ratio.toFixed(1)}\n`)
 process.stdout.write(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`)

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { evalCloudFormation } from './eval/cloudformation.js'
+import { evalIamVulnerable } from './eval/iam-vulnerable.js'
 import { evalK9Agreement } from './eval/k9.js'
 import { evalManagedPolicyDocuments } from './eval/policies.js'
 import { evalTerraform } from './eval/terraform.js'
@@ -50,5 +51,12 @@ process.stdout.write('\nCloudFormation, CDK and SAM\n')
 for (const line of evalCloudFormation(corpus)) process.stdout.write(`${line}\n`)
 process.stdout.write('\nTerraform\n')
 for (const line of await evalTerraform(corpus)) process.stdout.write(`${line}\n`)
+
+process.stdout.write('\nPrivilege escalation on iam-vulnerable\n')
+const vulnerable = await evalIamVulnerable(corpus)
+for (const line of vulnerable.lines) process.stdout.write(`${line}\n`)
+process.stdout.write(
+  `iam-vulnerable: ${vulnerable.recall}/${vulnerable.expected} flagged, ${vulnerable.falsePositives}/${vulnerable.fpCases} false positives\n`,
+)
 
 process.exit(failed ? 1 : 0)
