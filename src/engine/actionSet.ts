@@ -6,16 +6,11 @@
 import type { ActionCatalog } from '../iam/catalog.js'
 import type { ActionInfo } from '../iam/types.js'
 
-/** The actions sets are drawn from: the whole catalog, or one action when a single request is decided. */
+/** The actions sets are drawn from: the whole catalog, or a part of it (see EvaluationContext.serviceUniverse). */
 export interface ActionUniverse {
   readonly actions: readonly ActionInfo[]
   readonly words: number
   empty(): ActionSet
-}
-
-/** A universe of one action, so that deciding one request costs one word per set. */
-export function singleActionUniverse(action: ActionInfo): ActionUniverse {
-  return { actions: [action], words: 1, empty: () => new ActionSet(new Uint32Array(1)) }
 }
 
 export class ActionIndex implements ActionUniverse {
@@ -177,6 +172,3 @@ export class ActionSet {
     }
   }
 }
-
-/** The set `{0}` of a single-action universe. */
-export const ONLY_ACTION = new ActionSet(Uint32Array.of(1))

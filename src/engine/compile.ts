@@ -29,8 +29,6 @@ export interface CompiledStatement {
   /** The resource holds IAM policy variables such as `${aws:username}`: it depends on the request. */
   usesVariables: boolean
   source: StatementSource
-  /** Cache: the statement over a one-action universe (its action set `{0}`), for single requests. */
-  single?: CompiledStatement
   /** Cache: the statement over smaller universes of actions, by universe key (null: none of them). */
   projections?: Map<string, CompiledStatement | null>
 }

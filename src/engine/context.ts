@@ -6,15 +6,10 @@
 import { type ActionCatalog, loadActionCatalog } from '../iam/catalog.js'
 import type { ActionInfo } from '../iam/types.js'
 import type { Model, OrganizationPolicy, Policy, Principal, Resource } from '../model/types.js'
-import {
-  ActionIndex,
-  ActionSet,
-  type ActionUniverse,
-  ONLY_ACTION,
-  singleActionUniverse,
-} from './actionSet.js'
+import { ActionIndex, ActionSet, type ActionUniverse } from './actionSet.js'
 import { type CompiledStatement, compilePolicy, type StatementSource } from './compile.js'
 import {
+  decideSingle,
   evaluateScope,
   NO_RESOURCE,
   type PrincipalContext,
@@ -114,8 +109,7 @@ export class EvaluationContext {
 
   /**
    * One request, decided as AWS would (conditions unknown: see `conditional`). Only the statements
-   * that name the action take part, evaluated over a universe of that one action, so a request
-   * costs a few word operations per statement instead of a pass over the whole catalog.
+   * that name the action take part, and the decision is made with booleans, not action sets.
    */
   decide(request: Request): Decision {
     const action = this.index.catalog.action(request.action)
@@ -123,35 +117,19 @@ export class EvaluationContext {
     if (action === undefined || position === undefined) {
       return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
     }
-    const only = (list: CompiledStatement[]): CompiledStatement[] => this.projected(list, position)
+    const only = (list: CompiledStatement[]): CompiledStatement[] =>
+      list.filter((s) => s.actions.has(position))
     const who = this.principal(request.principal)
     const resource = this.resource(request.target)
     const projectedWho: PrincipalContext = { ...who, identity: only(who.identity), scps: who.scps.map(only) }
     if (who.boundary !== undefined) projectedWho.boundary = only(who.boundary)
     const projectedResource: ResourceContext = { ...resource, rcps: resource.rcps.map(only) }
     if (resource.policy !== undefined) projectedResource.policy = only(resource.policy)
-    const result = evaluateScope(
-      singleActionUniverse(action),
-      projectedWho,
-      request.resource,
-      projectedResource,
-    )
-    if (result.allowed.has(0))
-      return { decision: 'allow', conditional: result.conditional.has(0), deniedBy: [] }
-    if (result.denied.has(0))
-      return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
+    const literalStar = request.resource === '*' && action.resourceTypes.length === 0
+    const result = decideSingle(projectedWho, request.resource, projectedResource, literalStar)
+    if (result.allowed) return { decision: 'allow', conditional: result.conditional, deniedBy: [] }
+    if (result.denied) return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
     return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
-  }
-
-  /** The statements that name the action at `position`, with their action set as `{0}`. */
-  private projected(list: CompiledStatement[], position: number): CompiledStatement[] {
-    const out: CompiledStatement[] = []
-    for (const statement of list) {
-      if (!statement.actions.has(position)) continue
-      statement.single ??= { ...statement, actions: ONLY_ACTION }
-      out.push(statement.single)
-    }
-    return out
   }
 
   /**

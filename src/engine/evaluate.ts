@@ -292,3 +292,96 @@ function resourceDenyApplies(statement: CompiledStatement, who: PrincipalContext
 function admitsForControlPolicy(statement: CompiledStatement, principal: Principal): boolean {
   return statement.principals === undefined || matchPrincipal(statement, principal) !== 'none'
 }
+
+export interface SingleDecision {
+  allowed: boolean
+  conditional: boolean
+  denied: boolean
+  deniedBy: StatementSource[]
+}
+
+interface Allow1 {
+  any: boolean
+  unconditional: boolean
+}
+
+/**
+ * `evaluateScope` for one action, with booleans instead of sets: the statements given must be the
+ * ones that name the action. Same steps in the same order as `evaluateWith` (the consistency test
+ * holds the two together); `literalStar` reads the scope as the request resource `*` itself, as AWS
+ * does for actions without resource types.
+ */
+export function decideSingle(
+  who: PrincipalContext,
+  scope: string,
+  resource: ResourceContext,
+  literalStar: boolean,
+): SingleDecision {
+  const matcher = literalStar ? LITERAL_STAR : patternScope(scope)
+  const deniedBy: StatementSource[] = []
+  let denied = false
+  const collect = (statements: CompiledStatement[], admits: (s: CompiledStatement) => boolean): void => {
+    for (const s of statements) {
+      if (s.effect !== 'Deny' || s.conditional || !admits(s) || !matcher.covers(s)) continue
+      denied = true
+      deniedBy.push(s.source)
+    }
+  }
+  const always = (): boolean => true
+  collect(who.identity, always)
+  if (who.boundary !== undefined) collect(who.boundary, always)
+  for (const scp of who.scps) collect(scp, always)
+  for (const rcp of resource.rcps) collect(rcp, (s) => admitsForControlPolicy(s, who.principal))
+  if (resource.policy !== undefined) collect(resource.policy, (s) => resourceDenyApplies(s, who))
+
+  const allows = (
+    statements: CompiledStatement[],
+    admits: (s: CompiledStatement) => boolean = always,
+  ): Allow1 => {
+    let any = false
+    let unconditional = false
+    for (const s of statements) {
+      if (s.effect !== 'Allow' || !admits(s) || !matcher.covers(s)) continue
+      any = true
+      if (!s.conditional) unconditional = true
+    }
+    return { any, unconditional }
+  }
+  const limit = (a: Allow1, l: Allow1 | undefined): Allow1 =>
+    l === undefined ? a : { any: a.any && l.any, unconditional: a.unconditional && l.unconditional }
+  const either = (a: Allow1, b: Allow1): Allow1 => ({
+    any: a.any || b.any,
+    unconditional: a.unconditional || b.unconditional,
+  })
+
+  let identityPath = limit(allows(who.identity), who.boundary && allows(who.boundary))
+  const sameAccount =
+    resource.account === undefined || who.account === undefined || resource.account === who.account
+  let allowed: Allow1
+  if (resource.policy === undefined) {
+    allowed = sameAccount ? identityPath : { any: false, unconditional: false }
+  } else {
+    const policy = resource.policy
+    const direct = allows(policy, (s) => matchPrincipal(s, who.principal) === 'direct')
+    const viaAccount = allows(policy, (s) => matchPrincipal(s, who.principal) !== 'none')
+    if (!sameAccount || resource.policyIsAuthoritative) identityPath = limit(identityPath, viaAccount)
+    if (sameAccount) {
+      const boundaryLimitsResourcePath = who.principal.type === 'role' && who.boundary !== undefined
+      const resourcePath = boundaryLimitsResourcePath
+        ? either(
+            limit(
+              allows(policy, (s) => matchPrincipal(s, who.principal) === 'direct' && !namesEveryone(s)),
+              allows(who.boundary!),
+            ),
+            allows(policy, namesEveryone),
+          )
+        : direct
+      allowed = either(identityPath, resourcePath)
+    } else {
+      allowed = identityPath
+    }
+  }
+  for (const scp of who.scps) allowed = limit(allowed, allows(scp))
+  const any = allowed.any && !denied
+  return { allowed: any, conditional: any && !allowed.unconditional, denied, deniedBy }
+}
