@@ -92,6 +92,17 @@ export interface DiffReport {
   coverage: ContractCoverage
   /** Added: coverage of the base revision (the contract's `coverage` is the head's). */
   baseCoverage?: ContractCoverage
+  /** Added: synthesized (fully resolved) policy documents that changed, for the comment's policy diff. */
+  policyChanges?: PolicyChange[]
+}
+
+/** Added: one policy document at base and head, pretty-printed JSON text; null where it does not exist. */
+export interface PolicyChange {
+  /** What the reader knows it as: `role/payments-api inline ReadKyc`, a managed policy name. */
+  name: string
+  location?: { file: string; line?: number }
+  base: string | null
+  head: string | null
 }
 
 export interface AccessReport {
