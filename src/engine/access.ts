@@ -73,8 +73,8 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     if (reach.length === 0) return grants
     const held = new HeldGrants(grants)
     const paths = new Map(reach.map((r) => [r.target, r.path]))
-    for (const { grant, from } of reachableGrants(reach)) {
-      if (held.covers(grant)) continue
+    for (const { grant, from } of reachableGrants(p, reach)) {
+      if (from === p.id || held.covers(grant)) continue
       const path = paths.get(from)!
       grants.push({
         ...grant,
@@ -90,16 +90,16 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
    * The grants of the principals reached, each once: principals with the same reachable set (all
    * members of a ring of roles that trust each other) share the work.
    */
-  function reachableGrants(reach: Reach[]): { grant: Grant; from: string }[] {
-    const key = reach
-      .map((r) => r.target)
-      .sort()
-      .join('\n')
+  function reachableGrants(p: Principal, reach: Reach[]): { grant: Grant; from: string }[] {
+    // The principal itself is part of the key, so that every member of a ring of roles that can
+    // assume each other (each reaching all the others) shares one merge.
+    const members = [p.id, ...reach.map((r) => r.target)]
+    const key = [...members].sort().join('\n')
     let merged = mergedByReach.get(key)
     if (merged === undefined) {
       merged = []
       const seen = new HeldGrants()
-      for (const { target } of reach) {
+      for (const target of members) {
         const reached = byId.get(target)
         if (reached === undefined) continue
         for (const grant of direct.get(reached) ?? []) {

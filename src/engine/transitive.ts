@@ -129,7 +129,9 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
       const launch = LAUNCH_ACTIONS[service]
       if (launch === undefined) continue
       for (const p of principals) {
-        if (p === role || p.type === 'group' || !mayUse(p, ['iam:PassRole'])) continue
+        // A principal can pass only the roles of its own account (AWS's rule for iam:PassRole).
+        if (p === role || p.type === 'group' || p.account !== role.account) continue
+        if (!mayUse(p, ['iam:PassRole'])) continue
         const pass = allowed(p, 'iam:PassRole', target.arn)
         if (pass === undefined) continue
         const run = launchAction(p, service, launch)

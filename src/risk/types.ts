@@ -22,11 +22,18 @@ export interface RuleInput {
   access: AccessMap
   config: Config
   classify(resource: Resource): Classification
+  /**
+   * The other revision's model when this one is the head of a diff: rules that judge a change
+   * (a downgraded tag) need it; every other rule looks at one revision only.
+   */
+  previous?: Model
 }
 
 /** A finding of one revision; `key` identifies it across revisions to decide new/resolved/unchanged. */
 export interface RuleFinding extends Omit<Finding, 'status'> {
   key: string
+  /** The principal's id (names may repeat across types), for hazard strokes; not in the contract. */
+  principalId?: string
 }
 
 export interface Rule {

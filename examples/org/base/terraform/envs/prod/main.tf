@@ -1,0 +1,28 @@
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = { source = "hashicorp/aws", version = "~> 5.0" }
+  }
+  backend "s3" {
+    bucket = "acme-terraform-state"
+    key    = "prod/terraform.tfstate"
+    region = "eu-west-1"
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { Environment = "prod", ManagedBy = "terraform" }
+  }
+}
+
+module "payments_api" {
+  source      = "../../modules/payments-api"
+  environment = "prod"
+}
+
+module "identity" {
+  source      = "../../modules/identity"
+  environment = "prod"
+}

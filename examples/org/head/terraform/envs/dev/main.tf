@@ -1,0 +1,28 @@
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = { source = "hashicorp/aws", version = "~> 5.0" }
+  }
+  backend "s3" {
+    bucket = "acme-terraform-state"
+    key    = "dev/terraform.tfstate"
+    region = "eu-west-1"
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { Environment = "dev", ManagedBy = "terraform" }
+  }
+}
+
+module "payments_api" {
+  source      = "../../modules/payments-api"
+  environment = "dev"
+}
+
+module "identity" {
+  source      = "../../modules/identity"
+  environment = "dev"
+}

@@ -1,0 +1,153 @@
+/**
+ * The access delta between two revisions: per principal, the grants gained and lost; per data
+ * resource, who could access it before and after.
+ *
+ * Grants are compared by coverage, not by text: a head grant is new only for the actions that no
+ * base grant of the same capability on a covering resource held (and symmetrically for removals).
+ * Replacing `s3:*` on `*` by two precise statements thus removes the `*` grant and adds nothing,
+ * and an administrator who loses admin rights gains nothing, however many narrow grants remain.
+ */
+
+import { patternCovers } from '../engine/resourcePatterns.js'
+import type { AccessMap, Grant, PrincipalAccess } from '../engine/types.js'
+import type { Resource } from '../model/types.js'
+import type { WhoCan } from '../report/contract.js'
+import { policiesById, RemovalExplainer } from './removal.js'
+import type { Revision } from './revision.js'
+
+export interface PrincipalChange {
+  base?: PrincipalAccess
+  head?: PrincipalAccess
+  added: Grant[]
+  removed: { grant: Grant; because: string }[]
+}
+
+export interface ResourceChange {
+  base?: Resource
+  head?: Resource
+  whoCan: { base: WhoCan[]; head: WhoCan[] }
+}
+
+/** Pairs of the same principal at base and head: by id, else IaC address, else name (and type). */
+export function matchPrincipals(
+  base: AccessMap,
+  head: AccessMap,
+): { base?: PrincipalAccess; head?: PrincipalAccess }[] {
+  const unmatched = new Set(base.principals)
+  const byId = new Map(base.principals.map((a) => [a.principal.id, a]))
+  // Candidates by address and by name (with type): a tree of thousands of roles must not go quadratic.
+  const byAddress = new Map<string, PrincipalAccess[]>()
+  const byName = new Map<string, PrincipalAccess[]>()
+  for (const a of base.principals) {
+    if (a.principal.address !== undefined) push(byAddress, `${a.principal.type}\n${a.principal.address}`, a)
+    push(byName, `${a.principal.type}\n${a.principal.name}`, a)
+  }
+  const pairs: { base?: PrincipalAccess; head?: PrincipalAccess }[] = []
+  const take = (found: PrincipalAccess | undefined): PrincipalAccess | undefined =>
+    found !== undefined && unmatched.has(found) ? found : undefined
+  const first = (list: PrincipalAccess[] | undefined): PrincipalAccess | undefined =>
+    list?.find((a) => unmatched.has(a))
+  for (const h of head.principals) {
+    const p = h.principal
+    const found =
+      take(byId.get(p.id)) ??
+      (p.address !== undefined ? first(byAddress.get(`${p.type}\n${p.address}`)) : undefined) ??
+      first(byName.get(`${p.type}\n${p.name}`))
+    if (found !== undefined) unmatched.delete(found)
+    pairs.push(found === undefined ? { head: h } : { base: found, head: h })
+  }
+  for (const b of unmatched) pairs.push({ base: b })
+  return pairs
+}
+
+/** The actions of `grant` that no grant of `others` covering its resource holds. */
+export function uncoveredActions(grant: Grant, others: Grant[]): string[] {
+  const holders = others.filter(
+    (o) =>
+      (o.service === '*' || o.service === grant.service) &&
+      o.capability === grant.capability &&
+      (!o.conditional || grant.conditional) &&
+      patternCovers(o.resource, grant.resource),
+  )
+  if (holders.some((o) => o.actions.includes('*'))) return []
+  const held = new Set(holders.flatMap((o) => o.actions))
+  return grant.actions.filter((a) => !held.has(a))
+}
+
+function changedGrants(from: Grant[], to: Grant[]): Grant[] {
+  const out: Grant[] = []
+  for (const g of to) {
+    const actions = uncoveredActions(g, from)
+    if (actions.length > 0) out.push(actions.length === g.actions.length ? g : { ...g, actions })
+  }
+  return out
+}
+
+export function principalChanges(base: Revision, head: Revision): PrincipalChange[] {
+  const explainer = new RemovalExplainer(head.result.model, head.access)
+  const basePolicies = policiesById(base.result.model)
+  const changes: PrincipalChange[] = []
+  for (const pair of matchPrincipals(base.access, head.access)) {
+    const added = changedGrants(pair.base?.grants ?? [], pair.head?.grants ?? [])
+    const lost = changedGrants(pair.head?.grants ?? [], pair.base?.grants ?? [])
+    const removed = lost.map((grant) => ({
+      grant,
+      because: explainer.explain(pair.base!, pair.head, grant, basePolicies),
+    }))
+    changes.push({ ...pair, added, removed })
+  }
+  return changes
+}
+
+function whoCanOf(access: AccessMap): Map<Resource, WhoCan[]> {
+  return new Map(
+    access.resources.map((r) => [
+      r.resource,
+      r.whoCan
+        .map((w) => ({ principal: w.principal, capabilities: [...w.capabilities] }))
+        .sort((a, b) => a.principal.localeCompare(b.principal)),
+    ]),
+  )
+}
+
+/** Data resources (data stores, or anything tagged) whose who-can or classification changed. */
+export function resourceChanges(base: Revision, head: Revision): ResourceChange[] {
+  const before = whoCanOf(base.access)
+  const after = whoCanOf(head.access)
+  const byKey = new Map<string, Resource>()
+  for (const r of base.result.model.resources) {
+    byKey.set(r.id, r)
+    byKey.set(r.arn, r)
+  }
+  const unmatched = new Set(base.result.model.resources)
+  const changes: ResourceChange[] = []
+  const consider = (b: Resource | undefined, h: Resource | undefined): void => {
+    const cb = b === undefined ? undefined : base.classify(b)
+    const ch = h === undefined ? undefined : head.classify(h)
+    const isData =
+      (b?.holdsData ?? false) || (h?.holdsData ?? false) || cb?.value != null || ch?.value != null
+    if (!isData) return
+    const whoCan = {
+      base: b === undefined ? [] : (before.get(b) ?? []),
+      head: h === undefined ? [] : (after.get(h) ?? []),
+    }
+    const sameAccess = JSON.stringify(whoCan.base) === JSON.stringify(whoCan.head)
+    if (sameAccess && (cb?.value ?? null) === (ch?.value ?? null)) return
+    changes.push({ ...(b !== undefined ? { base: b } : {}), ...(h !== undefined ? { head: h } : {}), whoCan })
+  }
+  for (const h of head.result.model.resources) {
+    const b = byKey.get(h.id) ?? byKey.get(h.arn)
+    if (b !== undefined && unmatched.has(b)) {
+      unmatched.delete(b)
+      consider(b, h)
+    } else consider(undefined, h)
+  }
+  for (const b of unmatched) consider(b, undefined)
+  return changes
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
