@@ -37,9 +37,7 @@ describe('action catalog (real iam-data)', () => {
     expect(action).toMatchObject({ service: 's3', name: 'GetObject', fullName: 's3:GetObject' })
     expect(action?.accessLevels).toEqual(['Read'])
     const object = action?.resourceTypes.find((t) => t.name === 'object')
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: an ARN pattern placeholder, not a template
     expect(object?.arnPatterns).toEqual(['arn:${Partition}:s3:::${BucketName}/${ObjectName}'])
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a condition key placeholder, not a template
     expect(object?.conditionKeys).toContain('s3:BucketTag/${TagKey}')
     expect(action?.conditionKeys).toContain('s3:ExistingObjectTag/<key>')
     expect(action && catalog.resourceTypesOf(action)).toBe(action?.resourceTypes)

@@ -353,7 +353,6 @@ describe('statement problems', () => {
   })
 
   it('warns that policy variables are literal text outside Version 2012-10-17', () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
     const home = 'home/${aws:username}/'
     const statement = {
       Effect: 'Allow',
