@@ -300,16 +300,19 @@ export interface SingleDecision {
   deniedBy: StatementSource[]
 }
 
-interface Allow1 {
-  any: boolean
-  unconditional: boolean
-}
+/** Bits of a one-action result: 1 = allowed (any), 2 = allowed without condition. */
+const ANY = 1
+const UNCONDITIONAL = 2
+const BOTH = ANY | UNCONDITIONAL
+
+type Admission = 'all' | 'control' | 'direct' | 'account' | 'direct-not-everyone' | 'everyone'
 
 /**
- * `evaluateScope` for one action, with booleans instead of sets: the statements given must be the
+ * `evaluateScope` for one action, with two bits instead of sets: the statements given must be the
  * ones that name the action. Same steps in the same order as `evaluateWith` (the consistency test
  * holds the two together); `literalStar` reads the scope as the request resource `*` itself, as AWS
- * does for actions without resource types.
+ * does for actions without resource types. Written without closures: it is the hot path of
+ * path finding and of the privilege-escalation rule.
  */
 export function decideSingle(
   who: PrincipalContext,
@@ -317,71 +320,94 @@ export function decideSingle(
   resource: ResourceContext,
   literalStar: boolean,
 ): SingleDecision {
-  const matcher = literalStar ? LITERAL_STAR : patternScope(scope)
   const deniedBy: StatementSource[] = []
-  let denied = false
-  const collect = (statements: CompiledStatement[], admits: (s: CompiledStatement) => boolean): void => {
-    for (const s of statements) {
-      if (s.effect !== 'Deny' || s.conditional || !admits(s) || !matcher.covers(s)) continue
-      denied = true
-      deniedBy.push(s.source)
-    }
-  }
-  const always = (): boolean => true
-  collect(who.identity, always)
-  if (who.boundary !== undefined) collect(who.boundary, always)
-  for (const scp of who.scps) collect(scp, always)
-  for (const rcp of resource.rcps) collect(rcp, (s) => admitsForControlPolicy(s, who.principal))
-  if (resource.policy !== undefined) collect(resource.policy, (s) => resourceDenyApplies(s, who))
+  denies(who.identity, 'all', who, scope, literalStar, deniedBy)
+  if (who.boundary !== undefined) denies(who.boundary, 'all', who, scope, literalStar, deniedBy)
+  for (const scp of who.scps) denies(scp, 'all', who, scope, literalStar, deniedBy)
+  for (const rcp of resource.rcps) denies(rcp, 'control', who, scope, literalStar, deniedBy)
+  if (resource.policy !== undefined)
+    denies(resource.policy, 'direct', who, scope, literalStar, deniedBy, true)
+  const denied = deniedBy.length > 0
 
-  const allows = (
-    statements: CompiledStatement[],
-    admits: (s: CompiledStatement) => boolean = always,
-  ): Allow1 => {
-    let any = false
-    let unconditional = false
-    for (const s of statements) {
-      if (s.effect !== 'Allow' || !admits(s) || !matcher.covers(s)) continue
-      any = true
-      if (!s.conditional) unconditional = true
-    }
-    return { any, unconditional }
-  }
-  const limit = (a: Allow1, l: Allow1 | undefined): Allow1 =>
-    l === undefined ? a : { any: a.any && l.any, unconditional: a.unconditional && l.unconditional }
-  const either = (a: Allow1, b: Allow1): Allow1 => ({
-    any: a.any || b.any,
-    unconditional: a.unconditional || b.unconditional,
-  })
-
-  let identityPath = limit(allows(who.identity), who.boundary && allows(who.boundary))
+  let identityPath = allowBits(who.identity, 'all', who, scope, literalStar)
+  if (who.boundary !== undefined) identityPath &= allowBits(who.boundary, 'all', who, scope, literalStar)
   const sameAccount =
     resource.account === undefined || who.account === undefined || resource.account === who.account
-  let allowed: Allow1
+  let allowed: number
   if (resource.policy === undefined) {
-    allowed = sameAccount ? identityPath : { any: false, unconditional: false }
+    allowed = sameAccount ? identityPath : 0
   } else {
     const policy = resource.policy
-    const direct = allows(policy, (s) => matchPrincipal(s, who.principal) === 'direct')
-    const viaAccount = allows(policy, (s) => matchPrincipal(s, who.principal) !== 'none')
-    if (!sameAccount || resource.policyIsAuthoritative) identityPath = limit(identityPath, viaAccount)
+    const direct = allowBits(policy, 'direct', who, scope, literalStar)
+    const viaAccount = allowBits(policy, 'account', who, scope, literalStar)
+    if (!sameAccount || resource.policyIsAuthoritative) identityPath &= viaAccount
     if (sameAccount) {
-      const boundaryLimitsResourcePath = who.principal.type === 'role' && who.boundary !== undefined
-      const resourcePath = boundaryLimitsResourcePath
-        ? either(
-            limit(
-              allows(policy, (s) => matchPrincipal(s, who.principal) === 'direct' && !namesEveryone(s)),
-              allows(who.boundary!),
-            ),
-            allows(policy, namesEveryone),
-          )
-        : direct
-      allowed = either(identityPath, resourcePath)
+      let resourcePath = direct
+      if (who.principal.type === 'role' && who.boundary !== undefined) {
+        resourcePath =
+          (allowBits(policy, 'direct-not-everyone', who, scope, literalStar) &
+            allowBits(who.boundary, 'all', who, scope, literalStar)) |
+          allowBits(policy, 'everyone', who, scope, literalStar)
+      }
+      allowed = identityPath | resourcePath
     } else {
       allowed = identityPath
     }
   }
-  for (const scp of who.scps) allowed = limit(allowed, allows(scp))
-  const any = allowed.any && !denied
-  return { allowed: any, conditional: any && !allowed.unconditional, denied, deniedBy }
+  for (const scp of who.scps) allowed &= allowBits(scp, 'all', who, scope, literalStar)
+  const any = (allowed & ANY) !== 0 && !denied
+  return { allowed: any, conditional: any && (allowed & UNCONDITIONAL) === 0, denied, deniedBy }
+}
+
+function meetsScope(s: CompiledStatement, scope: string, literalStar: boolean): boolean {
+  return literalStar ? matchesLiteralStar(s) : statementCovers(s, scope)
+}
+
+function admitted(s: CompiledStatement, admission: Admission, who: PrincipalContext): boolean {
+  switch (admission) {
+    case 'all':
+      return true
+    case 'control':
+      return admitsForControlPolicy(s, who.principal)
+    case 'direct':
+      return matchPrincipal(s, who.principal) === 'direct'
+    case 'account':
+      return matchPrincipal(s, who.principal) !== 'none'
+    case 'direct-not-everyone':
+      return matchPrincipal(s, who.principal) === 'direct' && !namesEveryone(s)
+    case 'everyone':
+      return namesEveryone(s)
+  }
+}
+
+function denies(
+  statements: CompiledStatement[],
+  admission: Admission,
+  who: PrincipalContext,
+  scope: string,
+  literalStar: boolean,
+  into: StatementSource[],
+  resourcePolicy = false,
+): void {
+  for (const s of statements) {
+    if (s.effect !== 'Deny' || s.conditional) continue
+    if (resourcePolicy ? !resourceDenyApplies(s, who) : !admitted(s, admission, who)) continue
+    if (meetsScope(s, scope, literalStar)) into.push(s.source)
+  }
+}
+
+function allowBits(
+  statements: CompiledStatement[],
+  admission: Admission,
+  who: PrincipalContext,
+  scope: string,
+  literalStar: boolean,
+): number {
+  let bits = 0
+  for (const s of statements) {
+    if (s.effect !== 'Allow' || !admitted(s, admission, who) || !meetsScope(s, scope, literalStar)) continue
+    bits |= s.conditional ? ANY : BOTH
+    if (bits === BOTH) break
+  }
+  return bits
 }
