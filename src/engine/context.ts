@@ -52,6 +52,7 @@ export class EvaluationContext {
   private readonly applicability = new Map<string, Map<string, boolean>>()
   private byForm: Map<string, Resource> | undefined
   private readonly subUniverses = new Map<string, SubUniverse>()
+  private readonly mentioned = new WeakMap<PrincipalContext | ResourceContext, ActionSet>()
 
   constructor(
     readonly model: Model,
@@ -117,10 +118,14 @@ export class EvaluationContext {
     if (action === undefined || position === undefined) {
       return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
     }
-    const only = (list: CompiledStatement[]): CompiledStatement[] =>
-      list.filter((s) => s.actions.has(position))
     const who = this.principal(request.principal)
     const resource = this.resource(request.target)
+    // Most requests of path finding name an action no statement mentions: nothing to evaluate.
+    if (!this.mentions(who, position) && !this.mentions(resource, position)) {
+      return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
+    }
+    const only = (list: CompiledStatement[]): CompiledStatement[] =>
+      list.filter((s) => s.actions.has(position))
     const projectedWho: PrincipalContext = { ...who, identity: only(who.identity), scps: who.scps.map(only) }
     if (who.boundary !== undefined) projectedWho.boundary = only(who.boundary)
     const projectedResource: ResourceContext = { ...resource, rcps: resource.rcps.map(only) }
@@ -130,6 +135,21 @@ export class EvaluationContext {
     if (result.allowed) return { decision: 'allow', conditional: result.conditional, deniedBy: [] }
     if (result.denied) return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
     return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
+  }
+
+  /** Whether any statement of the context (Allow or Deny, any policy) names the action. */
+  private mentions(context: PrincipalContext | ResourceContext, position: number): boolean {
+    let union = this.mentioned.get(context)
+    if (union === undefined) {
+      union = this.index.empty()
+      const lists =
+        'identity' in context
+          ? [context.identity, context.boundary ?? [], ...context.scps]
+          : [context.policy ?? [], ...context.rcps]
+      for (const list of lists) for (const s of list) union.unionWith(s.actions)
+      this.mentioned.set(context, union)
+    }
+    return union.has(position)
   }
 
   /**

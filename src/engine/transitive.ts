@@ -39,7 +39,11 @@ const SELF_ACTIONS: Record<string, string[]> = {
 }
 
 /** A role seen as the resource of sts:AssumeRole, with its trust policy as resource policy. */
+const roleResources = new WeakMap<Principal, Resource>()
+
 export function roleAsResource(role: Principal): Resource {
+  const known = roleResources.get(role)
+  if (known !== undefined) return known
   const resource: Resource = {
     id: role.id,
     type: 'AWS::IAM::Role',
@@ -50,6 +54,7 @@ export function roleAsResource(role: Principal): Resource {
   }
   if (role.account !== undefined) resource.account = role.account
   if (role.trustPolicy !== undefined) resource.policy = role.trustPolicy
+  roleResources.set(role, resource)
   return resource
 }
 
