@@ -4,6 +4,7 @@
  * target organisation (100 principals, 200 resources, 500 statements) unless `--full` is given.
  */
 import { benchCatalog } from './bench/catalog.js'
+import { benchDiff } from './bench/diff.js'
 import { benchEngine } from './bench/engine.js'
 import { benchEngineVsSimulator } from './bench/engineVsSimulator.js'
 import type { BenchRow } from './bench/row.js'
@@ -27,6 +28,7 @@ print(
   `Engine (${size.principals} principals, ${size.resources} resources, ${size.statements} statements)`,
   benchEngine(42, size),
 )
+print('Diff of an organisation of 50 applications x 3 environments', await benchDiff())
 const versus = await benchEngineVsSimulator()
 print('Engine and iam-simulate on the same requests', versus.rows)
 process.stdout.write(`engine-vs-simulator-ratio: ${versus.ratio.toFixed(1)}\n`)

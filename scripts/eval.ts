@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import { evalCloudFormation } from './eval/cloudformation.js'
 import { evalIamVulnerable } from './eval/iam-vulnerable.js'
 import { evalK9Agreement } from './eval/k9.js'
+import { evalPairs } from './eval/pairs.js'
 import { evalManagedPolicyDocuments } from './eval/policies.js'
 import { evalTerraform } from './eval/terraform.js'
 
@@ -58,5 +59,8 @@ for (const line of vulnerable.lines) process.stdout.write(`${line}\n`)
 process.stdout.write(
   `iam-vulnerable: ${vulnerable.recall}/${vulnerable.expected} flagged, ${vulnerable.falsePositives}/${vulnerable.fpCases} false positives\n`,
 )
+
+process.stdout.write('\nBase/head pairs from real history\n')
+for (const line of await evalPairs(corpus)) process.stdout.write(`${line}\n`)
 
 process.exit(failed ? 1 : 0)
