@@ -1,16 +1,20 @@
 /**
- * Every loader on one snapshot, merged into one model: CloudFormation (with CDK and SAM) and
- * Terraform. A principal or resource defined twice keeps its first definition and the second is
- * reported, so nothing is lost in silence.
+ * Every loader on one snapshot, merged into one model: CloudFormation (with CDK and SAM),
+ * Terraform, and plain IAM policy files (policyFiles.ts). A principal or resource defined twice
+ * keeps its first definition and the second is reported, so nothing is lost in silence.
  */
-import { emptyModel } from '../model/types.js'
+import { emptyModel, type Model, type Policy } from '../model/types.js'
 import { loadCloudFormation } from './cloudformation/index.js'
+import { loadPolicyFiles } from './policyFiles.js'
 import { loadTerraform } from './terraform/index.js'
 import type { LoaderOptions, LoadResult, Snapshot } from './types.js'
 import { emptyCoverage } from './types.js'
 
 export async function loadTree(snapshot: Snapshot, options: LoaderOptions = {}): Promise<LoadResult> {
   const results = [loadCloudFormation(snapshot, options), await loadTerraform(snapshot, options)]
+  // Plain policy files last: those that a loader above read as part of its input are its own.
+  const read = new Set(results.flatMap((r) => r.filesRead ?? []))
+  results.push(loadPolicyFiles(snapshot, options, read))
   return mergeLoadResults(results)
 }
 
@@ -55,5 +59,37 @@ export function mergeLoadResults(results: LoadResult[]): LoadResult {
     coverage.errors.push(...c.errors)
     coverage.notAnalysed.push(...c.notAnalysed)
   }
+  distinctPolicyIds(model)
   return { model, coverage }
+}
+
+/**
+ * A policy id names one document: the engine compiles each id once. The same AWS managed policy
+ * attached to many principals keeps its id; two different documents that came out with the same
+ * id (two trees of one loader, two loaders) get the second one's file added to its id.
+ */
+function distinctPolicyIds(model: Model): void {
+  const seen = new Map<string, { policy: Policy; text?: string }>()
+  const check = (policy: Policy | undefined): void => {
+    if (policy === undefined) return
+    const known = seen.get(policy.id)
+    if (known === undefined) {
+      seen.set(policy.id, { policy })
+      return
+    }
+    if (known.policy === policy || known.policy.document === policy.document) return
+    known.text ??= JSON.stringify(known.policy.document)
+    if (known.text === JSON.stringify(policy.document)) return
+    let id = `${policy.id} (${policy.location?.file ?? 'another definition'})`
+    for (let n = 2; seen.has(id); n++) id = `${policy.id} (${n})`
+    policy.id = id
+    seen.set(id, { policy })
+  }
+  for (const p of model.principals) {
+    for (const policy of p.policies) check(policy)
+    check(p.boundary)
+    check(p.trustPolicy)
+  }
+  for (const r of model.resources) check(r.policy)
+  for (const o of [...model.serviceControlPolicies, ...model.resourceControlPolicies]) check(o.policy)
 }

@@ -55,6 +55,8 @@ export interface LoaderOptions {
 export interface LoadResult {
   model: Model
   coverage: Coverage
+  /** Files that the loader read as part of another file (Terraform `file("policy.json")`). */
+  filesRead?: string[]
 }
 
 export function emptyCoverage(): Coverage {

@@ -55,7 +55,9 @@ export function principalLabel(p: Named): string {
     case 'public':
       return 'everyone (public)'
     default:
-      return `${p.type} ${p.name}`
+      // The engine names principals outside the tree with their kind (`account 999900001111`,
+      // `account 111122223333 (home)`): the kind is not said twice.
+      return p.name.startsWith(`${p.type} `) ? p.name : `${p.type} ${p.name}`
   }
 }
 

@@ -81,3 +81,14 @@ describe('lineDiff', () => {
     expect(unifiedDiff(before, after, 1)).toEqual([' …', ' l9', '-l10', '+L10', ' l11', ' …'])
   })
 })
+
+describe('principal labels', () => {
+  it('does not say the kind twice for principals the engine names with it', async () => {
+    const { principalLabel } = await import('../../src/report/words.js')
+    expect(principalLabel({ name: 'account 999900001111', type: 'account' })).toBe('account 999900001111')
+    expect(principalLabel({ name: '444455556666', type: 'account' })).toBe('account 444455556666')
+    const report = riskyReport()
+    report.principals[1]!.name = 'account 444455556666'
+    expect(renderText(report, { color: false })).not.toContain('account account')
+  })
+})

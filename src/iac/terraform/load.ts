@@ -42,7 +42,7 @@ export async function loadTerraform(snapshot: Snapshot, options: LoaderOptions =
   }
   if (model.homeAccounts.length === 0) model.homeAccounts.push(new LoadState(shared, '').env.account)
   coverage.filesAnalyzed = shared.filesLoaded.size
-  return { model, coverage }
+  return { model, coverage, filesRead: [...shared.filesRead].sort() }
 }
 
 /** Two root modules may define the same thing (examples of one module): ids stay unique. */
@@ -92,7 +92,7 @@ function globRegex(glob: string): RegExp {
   return new RegExp(`^${re}$`)
 }
 
-function filtered(snapshot: Snapshot, options: LoaderOptions): Snapshot {
+export function filtered(snapshot: Snapshot, options: LoaderOptions): Snapshot {
   const include = options.include?.map(globRegex)
   const exclude = options.exclude?.map(globRegex) ?? []
   if (!include && exclude.length === 0) return snapshot

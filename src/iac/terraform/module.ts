@@ -29,7 +29,10 @@ export class ModuleInstance {
     readonly state: LoadState,
     /** Tree-relative directory ('' for the tree's root). */
     readonly dir: string,
-    /** Address prefix: '' or `module.net.` or `module.app["a"].`. */
+    /**
+     * Address prefix: the root label (`envs/prod/` or '', see rootLabel), then the module path:
+     * `module.net.` or `module.app["a"].`.
+     */
     readonly prefix: string,
     readonly files: ParsedFile[],
     /** Inputs from the calling module, evaluated in the caller on demand. */
@@ -116,7 +119,7 @@ export class ModuleInstance {
     return this.memo(`var.${name}`, line, file, () => {
       const input = this.inputs.get(name)
       if (input) return input()
-      if (this.prefix === '') {
+      if (this.moduleKey === '') {
         const fromTfvars = this.state.tfvar(this.rootDir, name)
         if (fromTfvars !== undefined) return fromTfvars
       }

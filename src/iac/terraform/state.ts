@@ -25,6 +25,8 @@ export class SharedState {
   private readonly parsed = new Map<string, ParsedFile | undefined>()
   private readonly seen = new Set<string>()
   readonly filesLoaded = new Set<string>()
+  /** Files read through `file()`, `templatefile()` and the like: policy documents among them are not policy files of their own. */
+  readonly filesRead = new Set<string>()
 
   constructor(
     readonly snapshot: Snapshot,
@@ -82,6 +84,18 @@ export class SharedState {
   }
 }
 
+/**
+ * What starts every address of a root module: its directory (`envs/prod/`), '' for the tree's root.
+ * Terraform addresses are unique only within one root module (one state), and a tree often holds
+ * several (an environment each, calling the same modules): without it, `module.identity.aws_s3_bucket.kyc`
+ * of dev and of prod would be one key, and policies, resources and symbols of one would stand for
+ * the other. Always given, not only when there are several roots, so that adding a root module to
+ * a tree does not rename what the others define.
+ */
+export function rootLabel(rootDir: string): string {
+  return rootDir === '' ? '' : `${rootDir}/`
+}
+
 export class LoadState {
   env: Env
   defaultTags: Record<string, string> = {}
@@ -107,7 +121,7 @@ export class LoadState {
     const root = new ModuleInstance(
       this,
       this.rootDir,
-      '',
+      rootLabel(this.rootDir),
       this.shared.dirFiles(this.rootDir),
       new Map(),
       this.rootDir,
@@ -168,6 +182,7 @@ export class LoadState {
     }
     const text = this.shared.snapshot.read(resolved)
     if (text === undefined) return undefined
+    this.shared.filesRead.add(resolved)
     if (text.length > MAX_FILE_CHARS) {
       this.error(resolved, 1, 'file too large: not read')
       return undefined

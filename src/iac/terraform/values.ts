@@ -8,8 +8,10 @@
 export class Unknown {
   readonly ref: string
   constructor(ref: string) {
-    // A colon would turn the symbol into an IAM policy variable, so it never appears in one.
-    this.ref = ref.replaceAll(':', '.').replaceAll('}', ')').replaceAll('${', '(')
+    // A colon would turn the symbol into an IAM policy variable, so it never appears in one; a
+    // slash would split the ARN path it stands in (`role/${x}`), so neither does (root labels
+    // and instance keys may hold one).
+    this.ref = ref.replaceAll(':', '.').replaceAll('/', '.').replaceAll('}', ')').replaceAll('${', '(')
   }
   get symbol(): string {
     return `\${${this.ref}}`

@@ -12,7 +12,7 @@ import { locationOf } from '../words.js'
 interface Owner {
   policy: Policy
   principal?: { id: string; name: string }
-  resource?: string
+  resource?: { id: string; name: string }
 }
 
 /** Every policy of the model once, with who holds it (shared managed policies: the first holder). */
@@ -27,7 +27,8 @@ function policiesOf(model: Model): Owner[] {
     if (p.boundary !== undefined) add({ policy: p.boundary, principal })
     if (p.trustPolicy !== undefined) add({ policy: p.trustPolicy, principal })
   }
-  for (const r of model.resources) if (r.policy !== undefined) add({ policy: r.policy, resource: r.name })
+  for (const r of model.resources)
+    if (r.policy !== undefined) add({ policy: r.policy, resource: { id: r.id, name: r.name } })
   for (const o of [...model.serviceControlPolicies, ...model.resourceControlPolicies])
     add({ policy: o.policy })
   return [...seen.values()].sort((a, b) => a.policy.id.localeCompare(b.policy.id))
@@ -47,8 +48,10 @@ export const unknownAction: Rule = {
           if (problem === undefined) continue
           const statement = s.sid !== undefined && s.sid !== '' ? s.sid : `#${s.index}`
           const finding: RuleFinding = {
-            // Not keyed by statement index: inserting a statement above must not make it "new".
-            key: `unknown-action:${policy.id}:${s.effect}:${pattern}`,
+            // Keyed by who holds the policy, not by the policy or the statement index: moving the
+            // statement to another policy of the same principal (managed to inline), or inserting
+            // one above it, must not make the same typo "new".
+            key: `unknown-action:${principal?.id ?? resource?.id ?? policy.id}:${s.effect}:${pattern}`,
             rule: 'unknown-action',
             severity: s.effect === 'Deny' ? 'medium' : 'low',
             message: `${policy.name} ${statement}: ${problem}${s.effect === 'Deny' ? '; the Deny does not apply to it' : ''}`,
@@ -57,7 +60,7 @@ export const unknownAction: Rule = {
             finding.principal = principal.name
             finding.principalId = principal.id
           }
-          if (resource !== undefined) finding.resource = resource
+          if (resource !== undefined) finding.resource = resource.name
           const location = locationOf(policy.statementLocations?.[s.index] ?? policy.location)
           if (location !== undefined) finding.location = location
           findings.push(finding)

@@ -31,3 +31,15 @@ describe('unknown-action', () => {
     expect(lines(runRule(unknownAction, model([user('dev', [policy('app', statements)])])))).toEqual(expected)
   })
 })
+
+describe('unknown-action across revisions', () => {
+  it('the same typo moved from a managed to an inline policy of the same principal is not new', () => {
+    const deny = [{ Effect: 'Deny', Action: 's3:HeadObject', Resource: '*' }]
+    const before = runRule(
+      unknownAction,
+      model([user('dev', [policy('aws_iam_policy.extra', deny, 'customer-managed')])]),
+    )
+    const after = runRule(unknownAction, model([user('dev', [policy('aws_iam_role_policy.extra', deny)])]))
+    expect(after.map((f) => f.key)).toEqual(before.map((f) => f.key))
+  })
+})
