@@ -2,6 +2,7 @@
  * The access map of a model: every principal's grants (direct and through paths), who can access
  * each resource of the tree, and the edges between principals.
  */
+import { capabilitiesOf } from '../iam/capabilities.js'
 import type { ActionCatalog } from '../iam/catalog.js'
 import type { Capability } from '../iam/types.js'
 import { CAPABILITIES } from '../iam/types.js'
@@ -9,7 +10,7 @@ import type { Model, Principal } from '../model/types.js'
 import { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { externalPrincipals } from './external.js'
-import { compareGrants, directGrants } from './grants.js'
+import { compareGrants, directGrants, resourceForms } from './grants.js'
 import { HeldGrants } from './heldGrants.js'
 import { patternCovers, patternsIntersect } from './resourcePatterns.js'
 import { accessEdges } from './transitive.js'
@@ -32,6 +33,8 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   const isExternal = new Set(external)
   const direct = new Map<Principal, Grant[]>()
   for (const p of everyone) direct.set(p, directGrants(ctx, p, !isExternal.has(p)))
+  const everybody = everyone.find((p) => p.type === 'public')
+  if (everybody !== undefined) direct.get(everybody)!.push(...publicAccessGrants(ctx))
   const edges = accessEdges(ctx, everyone)
   const byId = ctx.principalsById
 
@@ -112,6 +115,42 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     }
     return merged
   }
+}
+
+/**
+ * What public ACLs and function URLs without auth open to everyone, without any policy saying so:
+ * the actions of each listed capability that apply to the resource and its parts.
+ */
+function publicAccessGrants(ctx: EvaluationContext): Grant[] {
+  const grants: Grant[] = []
+  for (const resource of ctx.model.resources) {
+    const open = resource.publicAccess
+    if (open === undefined) continue
+    const range = ctx.index.serviceRange(resource.service)
+    for (const capability of CAPABILITIES.filter((c) => open.capabilities.includes(c))) {
+      for (const form of resourceForms(resource)) {
+        const actions: string[] = []
+        for (let i = range?.from ?? 0; i < (range?.to ?? 0); i++) {
+          const action = ctx.actionAt(i)
+          if (capabilitiesOf(action).includes(capability) && ctx.appliesTo(i, form))
+            actions.push(action.fullName)
+        }
+        if (actions.length === 0) continue
+        const grant: Grant = {
+          service: resource.service,
+          capability,
+          resource: form,
+          actions,
+          conditional: false,
+          via: open.reason,
+          sources: [],
+        }
+        if (resource.address !== undefined && form === resource.arn) grant.resourceAddress = resource.address
+        grants.push(grant)
+      }
+    }
+  }
+  return grants
 }
 
 /** Every capability on every resource of every service (reached through `path`, if given). */

@@ -18,6 +18,11 @@ const UNSEEN_IDENTITY: Policy = {
   }).policy,
 }
 
+/** Anyone at all, signed or not. */
+export function publicPrincipal(): Principal {
+  return { id: '*', type: 'public', name: 'everyone (public)', policies: [] }
+}
+
 export function externalPrincipals(model: Model): Principal[] {
   const known = new Set<string>()
   for (const p of model.principals) {
@@ -39,6 +44,10 @@ export function externalPrincipals(model: Model): Principal[] {
       }
     }
   }
+  // Public ACLs and function URLs without auth open resources to everyone without any policy.
+  if (model.resources.some((r) => r.publicAccess !== undefined) && !found.has('*') && !known.has('*')) {
+    found.set('*', publicPrincipal())
+  }
   return [...found.values()].sort((a, b) => a.id.localeCompare(b.id))
 }
 
@@ -50,7 +59,7 @@ function principalFor(kind: string, value: string, homeAccounts: string[]): Prin
   const shape = classifyAwsPrincipal(value)
   switch (shape.shape) {
     case 'public':
-      return { id: '*', type: 'public', name: 'everyone (public)', policies: [] }
+      return publicPrincipal()
     case 'account': {
       const home = homeAccounts.includes(shape.account)
       return {

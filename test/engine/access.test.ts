@@ -251,4 +251,18 @@ describe('effective access', () => {
       /^iam:CreateAccessKey for user dave/,
     )
   })
+
+  it('a public-read ACL opens the objects to everyone, with no policy saying so', () => {
+    const open = {
+      ...bucket('press-kit'),
+      publicAccess: { capabilities: ['read-data'], reason: 'canned ACL public-read (infra/s3.tf:9)' },
+    }
+    const map = effectiveAccess(model([], [open, bucket('private')]))
+    expect(capabilitiesOn(map, 'press-kit')['everyone (public)']).toEqual(['read-data'])
+    expect(capabilitiesOn(map, 'private')['everyone (public)']).toBeUndefined()
+    const objects = grantsOf(map, 'everyone (public)').find((g) => g.resource === 'arn:aws:s3:::press-kit/*')!
+    expect(objects.actions).toContain('s3:GetObject')
+    expect(objects.actions).not.toContain('s3:PutObject')
+    expect(objects.via).toBe('canned ACL public-read (infra/s3.tf:9)')
+  })
 })
