@@ -16,6 +16,34 @@ export interface StatementSource {
   location?: SourceLocation
 }
 
+export interface PrincipalCondition {
+  key: 'arn' | 'account'
+  /** Wildcards allowed (`ArnLike`, `StringLike`), or exact values. */
+  like: boolean
+  values: string[]
+}
+
+const PRINCIPAL_OPERATORS = new Set(['ArnLike', 'ArnEquals', 'StringLike', 'StringEquals'])
+
+/**
+ * The conditions that name the requester, and that a principal of the tree can be checked against
+ * without guessing: required (no IfExists), single-valued, positive.
+ */
+function principalConditions(statement: Statement): PrincipalCondition[] {
+  const out: PrincipalCondition[] = []
+  for (const c of statement.conditions) {
+    const key = c.key.toLowerCase()
+    if (key !== 'aws:principalarn' && key !== 'aws:principalaccount') continue
+    if (c.ifExists || c.setOperator !== undefined || !PRINCIPAL_OPERATORS.has(c.baseOperator)) continue
+    out.push({
+      key: key === 'aws:principalarn' ? 'arn' : 'account',
+      like: c.baseOperator.endsWith('Like'),
+      values: c.values,
+    })
+  }
+  return out
+}
+
 export interface CompiledStatement {
   effect: Effect
   actions: ActionSet
@@ -31,6 +59,11 @@ export interface CompiledStatement {
   source: StatementSource
   /** Cache: the statement over smaller universes of actions, by universe key (null: none of them). */
   projections?: Map<string, CompiledStatement | null>
+  /**
+   * Conditions on who is asking (`aws:PrincipalArn`, `aws:PrincipalAccount`) that every request
+   * must meet: each entry lists the values of one condition, any of which suffices.
+   */
+  principalConditions?: PrincipalCondition[]
 }
 
 export function compilePolicy(policy: Policy, index: ActionIndex): CompiledStatement[] {
@@ -70,6 +103,8 @@ function compileStatement(policy: Policy, statement: Statement, index: ActionInd
   }
   if (resources !== undefined) compiled.resources = resources
   if (notResources !== undefined) compiled.notResources = notResources
+  const onRequester = principalConditions(statement)
+  if (onRequester.length > 0) compiled.principalConditions = onRequester
   if (statement.principal !== undefined) compiled.principals = statement.principal
   if (statement.notPrincipal !== undefined) compiled.notPrincipals = statement.notPrincipal
   return compiled

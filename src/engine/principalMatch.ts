@@ -5,12 +5,38 @@
  */
 import { type AwsPrincipalShape, classifyAwsPrincipal } from '../iam/arn.js'
 import type { PrincipalRef } from '../iam/types.js'
+import { wildcardMatch } from '../iam/wildcard.js'
 import type { Principal } from '../model/types.js'
-import type { CompiledStatement } from './compile.js'
+import type { CompiledStatement, PrincipalCondition } from './compile.js'
 
 export type PrincipalMatch = 'direct' | 'account' | 'none'
 
 export function matchPrincipal(statement: CompiledStatement, principal: Principal): PrincipalMatch {
+  const match = matchElement(statement, principal)
+  if (match === 'none' || statement.principalConditions === undefined) return match
+  return statement.principalConditions.every((c) => meetsCondition(c, principal)) ? match : 'none'
+}
+
+/**
+ * Whether a principal can meet a condition on `aws:PrincipalArn` / `aws:PrincipalAccount`. A
+ * principal without an ARN (the public, services, identity providers) never does; an account as a
+ * whole does when some principal of it could.
+ */
+function meetsCondition(condition: PrincipalCondition, principal: Principal): boolean {
+  const test = (pattern: string, value: string): boolean =>
+    condition.like ? wildcardMatch(pattern, value) : pattern === value
+  if (condition.key === 'account') {
+    return principal.account !== undefined && condition.values.some((v) => test(v, principal.account!))
+  }
+  if (principal.type === 'account') {
+    return condition.values.some(
+      (v) => v === '*' || v.split(':')[4] === principal.account || (v.split(':')[4] ?? '').includes('*'),
+    )
+  }
+  return principal.arn !== undefined && condition.values.some((v) => test(v, principal.arn!))
+}
+
+function matchElement(statement: CompiledStatement, principal: Principal): PrincipalMatch {
   if (statement.principals !== undefined) return best(statement.principals.map((r) => matchRef(r, principal)))
   if (statement.notPrincipals !== undefined) {
     // NotPrincipal excludes exactly what it names: naming an account root does not exclude its roles.

@@ -265,4 +265,29 @@ describe('effective access', () => {
     expect(objects.actions).not.toContain('s3:PutObject')
     expect(objects.via).toBe('canned ACL public-read (infra/s3.tf:9)')
   })
+
+  it('a trust to everyone narrowed by aws:PrincipalArn admits only the principals it names', () => {
+    const assume = policy('assume', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }])
+    const trust = [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${HOME}:role/ci-*` } },
+      },
+    ]
+    const map = effectiveAccess(
+      model(
+        [
+          role('ci-deploy', [assume], trustAccount()),
+          role('app', [assume], trustAccount()),
+          role('target', [readKyc], trust),
+        ],
+        [bucket('kyc-docs')],
+      ),
+    )
+    const toTarget = map.edges.filter((e) => e.to.endsWith('role/target')).map((e) => e.from)
+    expect(toTarget).toEqual([`arn:aws:iam::${HOME}:role/ci-deploy`])
+    expect(capabilitiesOn(map, 'kyc-docs')['everyone (public)']).toBeUndefined()
+  })
 })
