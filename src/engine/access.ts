@@ -7,6 +7,7 @@ import type { ActionCatalog } from '../iam/catalog.js'
 import type { Capability } from '../iam/types.js'
 import { CAPABILITIES } from '../iam/types.js'
 import type { Model, Principal } from '../model/types.js'
+import { reachedGrants } from './closure.js'
 import { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { externalPrincipals } from './external.js'
@@ -19,7 +20,7 @@ import { whoCanAccess } from './whoCan.js'
 
 export interface AccessOptions {
   catalog?: ActionCatalog
-  /** Longest path of assume-role / pass-role hops followed. */
+  /** Longest path of assume-role / pass-role hops followed (default: no limit). */
   maxDepth?: number
 }
 
@@ -45,9 +46,13 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   }
 
   const adjacency = adjacencyOf(edges)
-  const mergedByReach = new Map<string, { grant: Grant; from: string }[]>()
+  const reachedBy = reachedGrants(
+    everyone.map((p) => p.id),
+    adjacency,
+    (id) => direct.get(byId.get(id)!) ?? [],
+  )
   const principals: PrincipalAccess[] = everyone.map((p) => {
-    const reach = reachable(p.id, adjacency, options.maxDepth ?? 4)
+    const reach = reachable(p.id, adjacency, options.maxDepth ?? Number.POSITIVE_INFINITY)
     let adminVia = directAdmin.get(p.id)
     let adminPath: AccessEdge[] | undefined
     for (const { path, target } of reach) {
@@ -76,9 +81,9 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     if (reach.length === 0) return grants
     const held = new HeldGrants(grants)
     const paths = new Map(reach.map((r) => [r.target, r.path]))
-    for (const { grant, from } of reachableGrants(p, reach)) {
-      if (from === p.id || held.covers(grant)) continue
-      const path = paths.get(from)!
+    for (const { grant, from } of reachedBy.get(p.id) ?? []) {
+      const path = paths.get(from)
+      if (from === p.id || path === undefined || held.covers(grant)) continue
       grants.push({
         ...grant,
         via: `${path.map((e) => e.description).join(', then ')} (${grant.via})`,
@@ -87,33 +92,6 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
       })
     }
     return grants
-  }
-
-  /**
-   * The grants of the principals reached, each once: principals with the same reachable set (all
-   * members of a ring of roles that trust each other) share the work.
-   */
-  function reachableGrants(p: Principal, reach: Reach[]): { grant: Grant; from: string }[] {
-    // The principal itself is part of the key, so that every member of a ring of roles that can
-    // assume each other (each reaching all the others) shares one merge.
-    const members = [p.id, ...reach.map((r) => r.target)]
-    const key = [...members].sort().join('\n')
-    let merged = mergedByReach.get(key)
-    if (merged === undefined) {
-      merged = []
-      const seen = new HeldGrants()
-      for (const target of members) {
-        const reached = byId.get(target)
-        if (reached === undefined) continue
-        for (const grant of direct.get(reached) ?? []) {
-          if (seen.covers(grant)) continue
-          seen.add(grant)
-          merged.push({ grant, from: target })
-        }
-      }
-      mergedByReach.set(key, merged)
-    }
-    return merged
   }
 }
 

@@ -19,9 +19,24 @@ function includesAll(held: string[], wanted: string[]): boolean {
   return wanted.every((a) => set.has(a))
 }
 
+/** The text before the first wildcard: a pattern can cover another only if this prefixes the other's. */
+function literalPrefix(pattern: string): string {
+  let end = pattern.length
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i)
+    if (c === 42 || c === 63) {
+      end = i
+      break
+    }
+  }
+  return pattern.slice(0, end)
+}
+
 export class HeldGrants {
   private readonly exact = new Map<string, Grant[]>()
+  /** Pattern grants by (service, capability, literal prefix). */
   private readonly patterns = new Map<string, Grant[]>()
+  private readonly admins = new Map<string, Grant[]>()
 
   constructor(grants: Iterable<Grant> = []) {
     for (const g of grants) this.add(g)
@@ -30,9 +45,9 @@ export class HeldGrants {
   add(grant: Grant): void {
     push(this.exact, `${grant.service}\n${grant.capability}\n${grant.resource}`, grant)
     if (grant.resource.includes('*') || grant.resource.includes('?')) {
-      push(this.patterns, `${grant.service}\n${grant.capability}`, grant)
+      push(this.patterns, `${grant.service}\n${grant.capability}\n${literalPrefix(grant.resource)}`, grant)
     }
-    if (grant.service === '*') push(this.patterns, `*\n${grant.capability}`, grant)
+    if (grant.service === '*') push(this.admins, grant.capability, grant)
   }
 
   /** Whether a held grant already gives everything `grant` gives (same or wider, no more conditional). */

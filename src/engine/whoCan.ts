@@ -91,7 +91,8 @@ class GrantIndex {
   private readonly byService = new Map<string, Map<PrincipalAccess, Grant[]>>()
   /** Whether some action of a grant on `*` can be requested on a resource of a type (by actions list). */
   private readonly applicable = new WeakMap<string[], Map<string, boolean>>()
-  private readonly byPrefix = new Map<string, Holder[]>()
+  /** Grants on patterns, by literal prefix and then by pattern: each pattern is matched once. */
+  private readonly byPrefix = new Map<string, Map<string, Holder[]>>()
   private readonly prefixes: string[]
 
   constructor(
@@ -111,7 +112,13 @@ class GrantIndex {
           if (list === undefined) holders.set(access, [grant])
           else list.push(grant)
         } else {
-          push(this.byPrefix, literalPrefix(grant.resource), holder)
+          const prefix = literalPrefix(grant.resource)
+          let patterns = this.byPrefix.get(prefix)
+          if (patterns === undefined) {
+            patterns = new Map()
+            this.byPrefix.set(prefix, patterns)
+          }
+          push(patterns, grant.resource, holder)
         }
       }
     }
@@ -139,7 +146,9 @@ class GrantIndex {
       out.set(access, list === undefined ? [...grants] : [...list, ...grants])
     }
     for (const form of forms) {
-      for (const h of this.candidates(form)) if (patternsIntersect(h.grant.resource, form)) add(h)
+      for (const [pattern, holders] of this.candidates(form)) {
+        if (patternsIntersect(pattern, form)) for (const h of holders) add(h)
+      }
     }
     return out
   }
@@ -169,7 +178,7 @@ class GrantIndex {
   }
 
   /** Grants whose literal prefix is a prefix of the form's, or, for a pattern form, extends it. */
-  private *candidates(form: string): Generator<Holder> {
+  private *candidates(form: string): Generator<[string, Holder[]]> {
     const prefix = literalPrefix(form)
     for (let k = 0; k <= prefix.length; k++) yield* this.byPrefix.get(prefix.slice(0, k)) ?? []
     if (prefix.length === form.length) return
