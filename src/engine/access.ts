@@ -80,15 +80,26 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     const grants = [...direct.get(p)!]
     if (reach.length === 0) return grants
     const held = new HeldGrants(grants)
-    const paths = new Map(reach.map((r) => [r.target, r.path]))
+    // One description and hop list per principal reached, shared by all the grants it passes on:
+    // the statements that allow each grant stay in its sources.
+    const routes = new Map(
+      reach.map((r) => [
+        r.target,
+        {
+          via: r.path.map((e) => e.description).join(', then '),
+          hops: r.path.map((e) => e.to),
+          conditional: r.path.some((e) => e.conditional),
+        },
+      ]),
+    )
     for (const { grant, from } of reachedBy.get(p.id) ?? []) {
-      const path = paths.get(from)
-      if (from === p.id || path === undefined || held.covers(grant)) continue
+      const route = routes.get(from)
+      if (from === p.id || route === undefined || held.covers(grant)) continue
       grants.push({
         ...grant,
-        via: `${path.map((e) => e.description).join(', then ')} (${grant.via})`,
-        path: path.map((e) => e.to),
-        conditional: grant.conditional || path.some((e) => e.conditional),
+        via: route.via,
+        path: route.hops,
+        conditional: grant.conditional || route.conditional,
       })
     }
     return grants
