@@ -26,13 +26,24 @@ export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess
     principals.filter((a) => a.principal.type !== 'group'),
     ctx,
   )
+  // What a list of grants makes of a resource, when nothing about the resource itself can change it.
+  const entryOfList = new WeakMap<Grant[], WhoCanEntry | null>()
   return ctx.model.resources.map((resource) => {
     const forms = resourceForms(resource)
     const entries: WhoCanEntry[] = []
+    const mayNarrow = resourceMayNarrow(ctx, resource, forms)
     for (const [access, meeting] of index.meeting(resource, forms)) {
       const inherited = meeting.filter((g) => g.path !== undefined)
       let counted = meeting
-      if (inherited.length < meeting.length && needsExact(ctx, access, resource, forms)) {
+      const exact = inherited.length < meeting.length && (mayNarrow || crossAccount(ctx, access, resource))
+      if (!exact) {
+        const known = entryOfList.get(meeting)
+        if (known !== undefined) {
+          if (known !== null) entries.push(known)
+          continue
+        }
+      }
+      if (exact && needsExact(ctx, access, resource, forms)) {
         // Evaluate on the resource itself: each of its forms, and the patterns that meet only part of it.
         const partial = meeting.filter(
           (g) => g.path === undefined && !forms.some((f) => patternCovers(g.resource, f)),
@@ -46,15 +57,21 @@ export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess
         ]
       }
       const capabilities = new Set<Capability>(counted.map((g) => g.capability))
-      if (capabilities.size === 0) continue
-      const entry: WhoCanEntry = {
-        principal: access.principal.name,
-        capabilities: CAPABILITIES.filter((c) => capabilities.has(c)),
+      let entry: WhoCanEntry | null = null
+      if (capabilities.size > 0) {
+        entry = {
+          principal: access.principal.name,
+          capabilities: CAPABILITIES.filter((c) => capabilities.has(c)),
+        }
+        if (inherited.length === meeting.length) entry.via = inherited[0]!.via
+        entries.push(entry)
       }
-      if (inherited.length === meeting.length) entry.via = inherited[0]!.via
-      entries.push(entry)
+      if (!exact) entryOfList.set(meeting, entry)
     }
-    return { resource, whoCan: entries.sort((a, b) => a.principal.localeCompare(b.principal)) }
+    return {
+      resource,
+      whoCan: entries.sort((a, b) => (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : 0)),
+    }
   })
 }
 
@@ -84,6 +101,25 @@ function needsExact(
   )
   if (denies.length > 0) return true
   return context.rcps.some((rcp) => rcp.some((s) => meets(s) && forms.some((f) => statementIntersects(s, f))))
+}
+
+/** The resource's own policy or an RCP could deny, or it is authoritative (KMS keys). */
+function resourceMayNarrow(ctx: EvaluationContext, resource: Resource, forms: string[]): boolean {
+  const context = ctx.resource(resource)
+  if (context.policyIsAuthoritative) return true
+  const denies = (s: { effect: string; conditional: boolean }): boolean =>
+    s.effect === 'Deny' && !s.conditional
+  if ((context.policy ?? []).some((s) => denies(s) && forms.some((f) => statementIntersects(s, f))))
+    return true
+  return context.rcps.some((rcp) =>
+    rcp.some((s) => denies(s) && forms.some((f) => statementIntersects(s, f))),
+  )
+}
+
+function crossAccount(ctx: EvaluationContext, access: PrincipalAccess, resource: Resource): boolean {
+  const account = ctx.resource(resource).account
+  const who = access.principal.account
+  return account !== undefined && who !== undefined && account !== who
 }
 
 class GrantIndex {
@@ -127,30 +163,43 @@ class GrantIndex {
 
   /** Per principal, its grants that meet one of the resource's forms. */
   meeting(resource: Resource, forms: string[]): Map<PrincipalAccess, Grant[]> {
-    const out = new Map<PrincipalAccess, Grant[]>()
+    // Service-wide grants answer alike for every resource of a type: one shared list per principal,
+    // so the caller can also reuse what it made of that list.
+    const out = new Map(this.wide(resource, forms))
     const fromPatterns = new Set<Grant>()
-    const add = (h: Holder): void => {
-      if (fromPatterns.has(h.grant)) return
-      fromPatterns.add(h.grant)
-      const list = out.get(h.access)
-      if (list === undefined) out.set(h.access, [h.grant])
-      else list.push(h.grant)
-    }
-    for (const [access, grants] of this.byService.get(resource.service) ?? []) {
-      const applying = grants.filter((g) => this.appliesToResource(g, resource, forms))
-      if (applying.length > 0) out.set(access, applying)
-    }
-    // Administrators' grants name every service.
-    for (const [access, grants] of this.byService.get('*') ?? []) {
-      const list = out.get(access)
-      out.set(access, list === undefined ? [...grants] : [...list, ...grants])
-    }
     for (const form of forms) {
       for (const [pattern, holders] of this.candidates(form)) {
-        if (patternsIntersect(pattern, form)) for (const h of holders) add(h)
+        if (!patternsIntersect(pattern, form)) continue
+        for (const h of holders) {
+          if (fromPatterns.has(h.grant)) continue
+          fromPatterns.add(h.grant)
+          const list = out.get(h.access)
+          out.set(h.access, list === undefined ? [h.grant] : [...list, h.grant])
+        }
       }
     }
     return out
+  }
+
+  private readonly wideByType = new Map<string, Map<PrincipalAccess, Grant[]>>()
+
+  private wide(resource: Resource, forms: string[]): Map<PrincipalAccess, Grant[]> {
+    const key = `${resource.service}\n${resource.type}`
+    let lists = this.wideByType.get(key)
+    if (lists === undefined) {
+      lists = new Map()
+      for (const [access, grants] of this.byService.get(resource.service) ?? []) {
+        const applying = grants.filter((g) => this.appliesToResource(g, resource, forms))
+        if (applying.length > 0) lists.set(access, applying)
+      }
+      // Administrators' grants name every service.
+      for (const [access, grants] of this.byService.get('*') ?? []) {
+        const list = lists.get(access)
+        lists.set(access, list === undefined ? grants : [...list, ...grants])
+      }
+      this.wideByType.set(key, lists)
+    }
+    return lists
   }
 
   /**
