@@ -28,14 +28,6 @@ export function reachedGrants(
   const out = new Map<string, Reached[]>()
   // Tarjan's algorithm yields components with their successors first.
   components.forEach((members, i) => {
-    const seen = new HeldGrants()
-    const list: Reached[] = []
-    const take = (r: Reached): void => {
-      if (seen.covers(r.grant)) return
-      seen.add(r.grant)
-      list.push(r)
-    }
-    for (const m of members) for (const grant of directOf(m)) take({ grant, from: m })
     const successors = new Set<number>()
     for (const m of members) {
       for (const e of adjacency.get(m) ?? []) {
@@ -43,7 +35,24 @@ export function reachedGrants(
         if (j !== undefined && j !== i) successors.add(j)
       }
     }
-    for (const j of [...successors].sort((a, b) => a - b)) for (const r of merged[j]!) take(r)
+    let list: Reached[]
+    if (members.length === 1 && successors.size <= 1) {
+      // One principal in front of one component: its list, already without repeats, after its own
+      // grants (each principal checks what it takes against what it holds).
+      const own = directOf(members[0]!).map((grant) => ({ grant, from: members[0]! }))
+      const [j] = successors
+      list = j === undefined ? own : [...own, ...merged[j]!]
+    } else {
+      const seen = new HeldGrants()
+      list = []
+      const take = (r: Reached): void => {
+        if (seen.covers(r.grant)) return
+        seen.add(r.grant)
+        list.push(r)
+      }
+      for (const m of members) for (const grant of directOf(m)) take({ grant, from: m })
+      for (const j of [...successors].sort((a, b) => a - b)) for (const r of merged[j]!) take(r)
+    }
     merged[i] = list
     for (const m of members) out.set(m, list)
   })

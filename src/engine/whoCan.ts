@@ -33,16 +33,17 @@ export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess
     const entries: WhoCanEntry[] = []
     const mayNarrow = resourceMayNarrow(ctx, resource, forms)
     for (const [access, meeting] of index.meeting(resource, forms)) {
-      const inherited = meeting.filter((g) => g.path !== undefined)
-      let counted = meeting
-      const exact = inherited.length < meeting.length && (mayNarrow || crossAccount(ctx, access, resource))
-      if (!exact) {
+      const narrowable = mayNarrow || crossAccount(ctx, access, resource)
+      if (!narrowable) {
         const known = entryOfList.get(meeting)
         if (known !== undefined) {
           if (known !== null) entries.push(known)
           continue
         }
       }
+      const inherited = meeting.filter((g) => g.path !== undefined)
+      let counted = meeting
+      const exact = narrowable && inherited.length < meeting.length
       if (exact && needsExact(ctx, access, resource, forms)) {
         // Evaluate on the resource itself: each of its forms, and the patterns that meet only part of it.
         const partial = meeting.filter(
