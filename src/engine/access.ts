@@ -95,12 +95,14 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     for (const { grant, from } of reachedBy.get(p.id) ?? []) {
       const route = routes.get(from)
       if (from === p.id || route === undefined || held.covers(grant)) continue
-      grants.push({
+      const inherited: Grant = {
         ...grant,
         via: route.via,
         path: route.hops,
         conditional: grant.conditional || route.conditional,
-      })
+      }
+      grants.push(inherited)
+      held.add(inherited)
     }
     return grants
   }
