@@ -75,9 +75,26 @@ export function uncoveredActions(grant: Grant, others: Grant[]): string[] {
 }
 
 function changedGrants(from: Grant[], to: Grant[]): Grant[] {
+  // Only grants of the same service and capability (or an administrator's) can cover a grant, and
+  // most grants have an identical counterpart: look those up before comparing patterns.
+  const byKind = new Map<string, Grant[]>()
+  const identical = new Map<string, Grant>()
+  for (const f of from) {
+    const kind = `${f.service}\n${f.capability}`
+    const list = byKind.get(kind)
+    if (list === undefined) byKind.set(kind, [f])
+    else list.push(f)
+    identical.set(`${kind}\n${f.resource}\n${f.conditional}\n${f.actions.join(',')}`, f)
+  }
   const out: Grant[] = []
   for (const g of to) {
-    const actions = uncoveredActions(g, from)
+    const kind = `${g.service}\n${g.capability}`
+    if (identical.has(`${kind}\n${g.resource}\n${g.conditional}\n${g.actions.join(',')}`)) continue
+    const candidates = [
+      ...(byKind.get(kind) ?? []),
+      ...(g.service === '*' ? [] : (byKind.get(`*\n${g.capability}`) ?? [])),
+    ]
+    const actions = uncoveredActions(g, candidates)
     if (actions.length > 0) out.push(actions.length === g.actions.length ? g : { ...g, actions })
   }
   return out

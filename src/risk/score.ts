@@ -174,30 +174,60 @@ export function dataWeight(c: Classification, weights: Weights): number {
   }
 }
 
-/** Resources of the tree a principal reaches with a capability, by principal name (who-can's key). */
+interface Reached {
+  resource: Resource
+  capabilities: Capability[]
+  forms: string[]
+}
+
+/** Resources of the tree a principal reaches with a capability, by principal name (who-can's key) and service. */
 export class Reach {
-  private readonly byName = new Map<string, { resource: Resource; capabilities: Capability[] }[]>()
+  private readonly byName = new Map<string, Map<string, Reached[]>>()
 
   constructor(access: AccessMap) {
     for (const { resource, whoCan } of access.resources) {
+      const forms = [resource.arn, ...(resource.childArns ?? [])]
       for (const entry of whoCan) {
-        const list = this.byName.get(entry.principal)
-        const item = { resource, capabilities: entry.capabilities }
-        if (list === undefined) this.byName.set(entry.principal, [item])
+        let services = this.byName.get(entry.principal)
+        if (services === undefined) {
+          services = new Map()
+          this.byName.set(entry.principal, services)
+        }
+        const item = { resource, capabilities: entry.capabilities, forms }
+        const list = services.get(resource.service)
+        if (list === undefined) services.set(resource.service, [item])
         else list.push(item)
       }
     }
   }
 
+  private readonly meetings = new Map<string, Map<string, boolean>>()
+
+  /** Principals share patterns and resources: each pair is compared once. */
+  private meets(pattern: string, form: string): boolean {
+    let byForm = this.meetings.get(pattern)
+    if (byForm === undefined) {
+      byForm = new Map()
+      this.meetings.set(pattern, byForm)
+    }
+    let meets = byForm.get(form)
+    if (meets === undefined) {
+      meets = patternsIntersect(pattern, form)
+      byForm.set(form, meets)
+    }
+    return meets
+  }
+
   /** The resources a grant of this principal touches, as who-can attributes them. */
   touched(principal: Principal, grant: Grant): Resource[] {
-    return (this.byName.get(principal.name) ?? [])
+    const services = this.byName.get(principal.name)
+    if (services === undefined) return []
+    const items = grant.service === '*' ? [...services.values()].flat() : (services.get(grant.service) ?? [])
+    return items
       .filter(
-        ({ resource, capabilities }) =>
+        ({ capabilities, forms }) =>
           capabilities.includes(grant.capability) &&
-          (grant.service === '*' || grant.service === resource.service) &&
-          (grant.resource === '*' ||
-            [resource.arn, ...(resource.childArns ?? [])].some((f) => patternsIntersect(grant.resource, f))),
+          (grant.resource === '*' || forms.some((f) => this.meets(grant.resource, f))),
       )
       .map((r) => r.resource)
   }
@@ -247,7 +277,20 @@ export class Scorer {
     return { total: lines.reduce((sum, l) => sum + l.strokes, 0), lines }
   }
 
+  private readonly sensitivity = new Map<string, Classification | null>()
+
+  /** Grants of a principal repeat their service, capability and pattern: answer each once. */
   private mostSensitive(principal: Principal, grant: Grant): Classification | undefined {
+    const key = `${principal.id}\n${principal.name}\n${grant.service}\n${grant.capability}\n${grant.resource}`
+    let known = this.sensitivity.get(key)
+    if (known === undefined) {
+      known = this.computeMostSensitive(principal, grant) ?? null
+      this.sensitivity.set(key, known)
+    }
+    return known ?? undefined
+  }
+
+  private computeMostSensitive(principal: Principal, grant: Grant): Classification | undefined {
     let best: Classification | undefined
     for (const r of this.reach.touched(principal, grant)) {
       const c = this.ctx.classify(r)
