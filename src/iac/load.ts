@@ -3,11 +3,11 @@
  * Terraform, and plain IAM policy files (policyFiles.ts). A principal or resource defined twice
  * keeps its first definition and the second is reported, so nothing is lost in silence.
  */
-import { emptyModel, type Model, type Policy } from '../model/types.js'
+import { emptyModel, type Model, type Policy, type SourceLocation } from '../model/types.js'
 import { loadCloudFormation } from './cloudformation/index.js'
 import { loadPolicyFiles } from './policyFiles.js'
 import { loadTerraform } from './terraform/index.js'
-import type { LoaderOptions, LoadResult, Snapshot } from './types.js'
+import type { Coverage, LoaderOptions, LoadResult, Snapshot } from './types.js'
 import { emptyCoverage } from './types.js'
 
 export async function loadTree(snapshot: Snapshot, options: LoaderOptions = {}): Promise<LoadResult> {
@@ -27,30 +27,8 @@ export function mergeLoadResults(results: LoadResult[]): LoadResult {
     for (const account of m.homeAccounts)
       if (!model.homeAccounts.includes(account)) model.homeAccounts.push(account)
     if (m.partition !== 'aws') model.partition = m.partition
-    for (const p of m.principals) {
-      if (principalIds.has(p.id)) {
-        coverage.errors.push({
-          file: p.location?.file ?? p.id,
-          ...(p.location?.line !== undefined ? { line: p.location.line } : {}),
-          message: `${p.name} is defined more than once (${p.id}); the first definition is analysed`,
-        })
-        continue
-      }
-      principalIds.add(p.id)
-      model.principals.push(p)
-    }
-    for (const r of m.resources) {
-      if (resourceIds.has(r.id)) {
-        coverage.errors.push({
-          file: r.location?.file ?? r.id,
-          ...(r.location?.line !== undefined ? { line: r.location.line } : {}),
-          message: `${r.name} is defined more than once (${r.id}); the first definition is analysed`,
-        })
-        continue
-      }
-      resourceIds.add(r.id)
-      model.resources.push(r)
-    }
+    model.principals.push(...firstDefinitions(m.principals, principalIds, coverage))
+    model.resources.push(...firstDefinitions(m.resources, resourceIds, coverage))
     model.serviceControlPolicies.push(...m.serviceControlPolicies)
     model.resourceControlPolicies.push(...m.resourceControlPolicies)
     coverage.filesAnalyzed += c.filesAnalyzed
@@ -92,4 +70,26 @@ function distinctPolicyIds(model: Model): void {
   }
   for (const r of model.resources) check(r.policy)
   for (const o of [...model.serviceControlPolicies, ...model.resourceControlPolicies]) check(o.policy)
+}
+
+/** The items whose id is not taken yet; a repeated id is an error naming where it was written. */
+function firstDefinitions<T extends { id: string; name: string; location?: SourceLocation }>(
+  items: T[],
+  taken: Set<string>,
+  coverage: Coverage,
+): T[] {
+  const kept: T[] = []
+  for (const item of items) {
+    if (taken.has(item.id)) {
+      coverage.errors.push({
+        file: item.location?.file ?? item.id,
+        ...(item.location?.line !== undefined ? { line: item.location.line } : {}),
+        message: `${item.name} is defined more than once (${item.id}); the first definition is analysed`,
+      })
+      continue
+    }
+    taken.add(item.id)
+    kept.push(item)
+  }
+  return kept
 }
