@@ -178,13 +178,15 @@ interface Reached {
   resource: Resource
   capabilities: Capability[]
   forms: string[]
+  rank: number
 }
 
 /** Resources of the tree a principal reaches with a capability, by principal name (who-can's key) and service. */
 export class Reach {
   private readonly byName = new Map<string, Map<string, Reached[]>>()
 
-  constructor(access: AccessMap) {
+  /** `rank` orders each list most sensitive first, so the most sensitive touched resource is the first found. */
+  constructor(access: AccessMap, rank: (resource: Resource) => number = () => 0) {
     for (const { resource, whoCan } of access.resources) {
       const forms = [resource.arn, ...(resource.childArns ?? [])]
       for (const entry of whoCan) {
@@ -193,12 +195,31 @@ export class Reach {
           services = new Map()
           this.byName.set(entry.principal, services)
         }
-        const item = { resource, capabilities: entry.capabilities, forms }
+        const item = { resource, capabilities: entry.capabilities, forms, rank: rank(resource) }
         const list = services.get(resource.service)
         if (list === undefined) services.set(resource.service, [item])
         else list.push(item)
       }
     }
+    for (const services of this.byName.values())
+      for (const list of services.values()) list.sort((a, b) => b.rank - a.rank)
+  }
+
+  /** The most sensitive resource a grant of this principal touches, or undefined. */
+  mostSensitive(principal: Principal, grant: Grant): Resource | undefined {
+    const services = this.byName.get(principal.name)
+    if (services === undefined) return undefined
+    const lists = grant.service === '*' ? [...services.values()] : [services.get(grant.service) ?? []]
+    let best: Reached | undefined
+    for (const list of lists) {
+      const found = list.find(
+        ({ capabilities, forms }) =>
+          capabilities.includes(grant.capability) &&
+          (grant.resource === '*' || forms.some((f) => this.meets(grant.resource, f))),
+      )
+      if (found !== undefined && (best === undefined || found.rank > best.rank)) best = found
+    }
+    return best?.resource
   }
 
   private readonly meetings = new Map<string, Map<string, boolean>>()
@@ -217,20 +238,6 @@ export class Reach {
     }
     return meets
   }
-
-  /** The resources a grant of this principal touches, as who-can attributes them. */
-  touched(principal: Principal, grant: Grant): Resource[] {
-    const services = this.byName.get(principal.name)
-    if (services === undefined) return []
-    const items = grant.service === '*' ? [...services.values()].flat() : (services.get(grant.service) ?? [])
-    return items
-      .filter(
-        ({ capabilities, forms }) =>
-          capabilities.includes(grant.capability) &&
-          (grant.resource === '*' || forms.some((f) => this.meets(grant.resource, f))),
-      )
-      .map((r) => r.resource)
-  }
 }
 
 export class Scorer {
@@ -238,7 +245,7 @@ export class Scorer {
   private readonly homes: Set<string>
 
   constructor(private readonly ctx: ScoreContext) {
-    this.reach = new Reach(ctx.access)
+    this.reach = new Reach(ctx.access, (r) => LEVEL_RANK[ctx.classify(r).level])
     this.homes = homeAccountsOf(ctx.model, ctx.config)
   }
 
@@ -291,12 +298,8 @@ export class Scorer {
   }
 
   private computeMostSensitive(principal: Principal, grant: Grant): Classification | undefined {
-    let best: Classification | undefined
-    for (const r of this.reach.touched(principal, grant)) {
-      const c = this.ctx.classify(r)
-      if (best === undefined || LEVEL_RANK[c.level] > LEVEL_RANK[best.level]) best = c
-    }
-    return best
+    const resource = this.reach.mostSensitive(principal, grant)
+    return resource === undefined ? undefined : this.ctx.classify(resource)
   }
 }
 
