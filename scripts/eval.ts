@@ -56,9 +56,6 @@ for (const line of await evalTerraform(corpus)) process.stdout.write(`${line}\n`
 process.stdout.write('\nPrivilege escalation on iam-vulnerable\n')
 const vulnerable = await evalIamVulnerable(corpus)
 for (const line of vulnerable.lines) process.stdout.write(`${line}\n`)
-process.stdout.write(
-  `iam-vulnerable: ${vulnerable.recall}/${vulnerable.expected} flagged, ${vulnerable.falsePositives}/${vulnerable.fpCases} false positives\n`,
-)
 
 process.stdout.write('\nBase/head pairs from real history\n')
 for (const line of await evalPairs(corpus)) process.stdout.write(`${line}\n`)
