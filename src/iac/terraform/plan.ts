@@ -157,16 +157,23 @@ function planInstance(
     if (recovering.has(name)) return undefined
     recovering.add(name)
     try {
-      for (const ref of references.get(configAddress)?.[name] ?? []) {
-        // Format 0.1 lists only the resource (`aws_iam_policy.p`), not the attribute read.
-        const whole = byAddress.get(ref)
-        if (whole) return whole.get(/arn$/.test(name) ? 'arn' : 'id')
-        const at = ref.lastIndexOf('.')
-        const target = byAddress.get(ref.slice(0, at)) ?? byAddress.get(`${ref.slice(0, at)}[0]`)
-        const v = target?.get(ref.slice(at + 1))
-        if (v !== undefined && !(v instanceof Unknown)) return v
-      }
-      return undefined
+      const refs = references.get(configAddress)?.[name] ?? []
+      // Terraform lists a resource's attribute and then the resource itself; the value is that
+      // attribute only when the expression names nothing else (`jsonencode({...})` naming two
+      // resources is not the first of them).
+      const attributes = new Set(refs.filter((ref) => !byAddress.has(ref)))
+      const candidates = attributes.size > 0 ? [...attributes] : refs
+      if (new Set(candidates).size !== 1) return undefined
+      const ref = candidates[0]!
+      // Format 0.1 lists only the resource (`aws_iam_policy.p`), not the attribute read.
+      const whole = byAddress.get(ref)
+      const at = ref.lastIndexOf('.')
+      const target = whole ?? byAddress.get(ref.slice(0, at)) ?? byAddress.get(`${ref.slice(0, at)}[0]`)
+      const v = whole ? whole.get(/arn$/.test(name) ? 'arn' : 'id') : target?.get(ref.slice(at + 1))
+      if (v === undefined || v instanceof Unknown) return undefined
+      // A policy argument built around a reference (`jsonencode({ Resource = x.arn })`) is not x.arn.
+      if (/policy$/.test(name) && typeof v === 'string' && !v.trimStart().startsWith('{')) return undefined
+      return v
     } finally {
       recovering.delete(name)
     }
