@@ -7,6 +7,7 @@ import { benchCatalog } from './bench/catalog.js'
 import { benchDiff } from './bench/diff.js'
 import { benchEngine } from './bench/engine.js'
 import { benchEngineVsSimulator } from './bench/engineVsSimulator.js'
+import { benchLoaders } from './bench/loaders.js'
 import type { BenchRow } from './bench/row.js'
 import { benchWildcard } from './bench/wildcard.js'
 
@@ -19,6 +20,8 @@ function print(section: string, rows: BenchRow[]): void {
 }
 
 const full = process.argv.includes('--full')
+const corpusAt = process.argv.indexOf('--corpus')
+const corpus = corpusAt >= 0 ? (process.argv[corpusAt + 1] ?? '') : '../shared/corpus'
 print('Action catalog', await benchCatalog())
 print('Wildcard matcher', benchWildcard())
 const size = full
@@ -28,6 +31,7 @@ print(
   `Engine (${size.principals} principals, ${size.resources} resources, ${size.statements} statements)`,
   benchEngine(42, size),
 )
+print('Loaders on the corpus', await benchLoaders(corpus))
 print('Diff of an organisation of 50 applications x 3 environments', await benchDiff())
 const versus = await benchEngineVsSimulator()
 print('Engine and iam-simulate on the same requests', versus.rows)
