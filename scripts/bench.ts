@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --full]`: speed and memory figures. Each section measures in-process; figures
+ * `npm run bench [-- --full] [--corpus DIR]`: speed and memory figures. Each section measures in-process; figures
  * vary with the machine, so compare runs on the same one. The engine section runs a tenth of the
  * target organisation (100 principals, 200 resources, 500 statements) unless `--full` is given.
  */

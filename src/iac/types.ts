@@ -50,6 +50,12 @@ export interface LoaderOptions {
   /** Glob patterns of paths to include or exclude, from configuration. */
   include?: string[]
   exclude?: string[]
+  /**
+   * Values of template parameters by name (as `--parameter-overrides` gives them), used for `Ref`
+   * before the parameter's `Default`, in every template of the tree that declares the parameter.
+   * List parameters take comma-separated values.
+   */
+  parameters?: Record<string, string>
 }
 
 export interface LoadResult {

@@ -29,6 +29,7 @@ export function loadCloudFormation(snapshot: Snapshot, options: LoaderOptions = 
     partition: options.partition ?? 'aws',
     region: options.region ?? REGION_SYMBOL,
     account: options.homeAccount ?? ACCOUNT_SYMBOL,
+    ...(options.parameters !== undefined ? { parameters: options.parameters } : {}),
   }
   const model = emptyModel([env.account], env.partition)
   const builder = new Builder(coverage)

@@ -220,6 +220,14 @@ export class Resolver {
   private parameter(name: string, p: Record<string, Value>, line: number | undefined): Value {
     const type = String(p.Type ?? 'String')
     const isList = type === 'CommaDelimitedList' || type.startsWith('List<')
+    // A configured value comes first; for an SSM parameter type it names the SSM parameter, so it
+    // is not the value either.
+    const given = this.env.parameters
+    const ssm = type.startsWith('AWS::SSM::Parameter')
+    if (given !== undefined && Object.hasOwn(given, name) && !ssm) {
+      const value = String(given[name])
+      return isList ? value.split(',').map((s) => s.trim()) : value
+    }
     // An SSM parameter type's default is the parameter's name, not its value.
     if (p.Default !== undefined && p.Default !== null && !type.startsWith('AWS::SSM::Parameter')) {
       const value = this.resolve(p.Default, line)

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs'
 import { managedPolicyByName } from '../../iam/managedPolicies.js'
 import type { Coverage } from '../types.js'
+import { expandConnectors, findConnectors } from './connectors.js'
 import { isRecord, type Resolver } from './intrinsics.js'
 import type { Value } from './parse.js'
 
@@ -42,6 +43,11 @@ export function expandSam(r: Resolver, coverage: Coverage): void {
   const resources = r.t.resources
   const globals =
     isRecord(r.t.parsed.root) && isRecord(r.t.parsed.root.Globals) ? r.t.parsed.root.Globals : {}
+  // Connectors refer to resources by their type as written, so both are taken before rewriting.
+  const connectors = findConnectors(r)
+  const types = Object.fromEntries(
+    Object.entries(resources).map(([id, resource]) => [id, String(resource.Type ?? '')]),
+  )
   for (const [id, resource] of Object.entries(resources)) {
     const type = resource.Type
     if (typeof type !== 'string' || !type.startsWith('AWS::Serverless::')) continue
@@ -52,26 +58,38 @@ export function expandSam(r: Resolver, coverage: Coverage): void {
     const props: Props = { ...global, ...own }
     const add = (name: string, definition: Definition): void => {
       const full: Record<string, Value> = { ...definition }
-      if (resource.Condition !== undefined) full.Condition = resource.Condition
+      if (resource.Condition !== undefined) full.Condition ??= resource.Condition
       if (line !== undefined) r.t.parsed.lines.set(full, line)
       resources[name] = full
     }
     if (kind === 'Function' || kind === 'StateMachine') {
       const service = kind === 'Function' ? 'lambda.amazonaws.com' : 'states.amazonaws.com'
+      const generated = { 'Fn::GetAtt': [`${id}Role`, 'Arn'] }
+      const conditional = conditionalRole(r, props.Role, generated)
       if (props.Role === undefined) add(`${id}Role`, role(r, id, service, props, line))
+      else if (conditional !== undefined) {
+        add(`${id}Role`, { ...role(r, id, service, props, line), Condition: conditional.condition })
+      }
       const nameProp = kind === 'Function' ? 'FunctionName' : 'Name'
       const cfnName = kind === 'Function' ? 'FunctionName' : 'StateMachineName'
+      const roleProp = kind === 'Function' ? 'Role' : 'RoleArn'
       add(id, {
         Type: kind === 'Function' ? 'AWS::Lambda::Function' : 'AWS::StepFunctions::StateMachine',
-        Properties: props[nameProp] === undefined ? {} : { [cfnName]: props[nameProp] },
+        Properties: {
+          ...(props[nameProp] === undefined ? {} : { [cfnName]: props[nameProp] }),
+          [roleProp]: conditional?.role ?? props.Role ?? generated,
+        },
       })
       if (kind === 'Function') functionExtras(id, props, add)
+      else stateMachineExtras(id, props, add)
     } else if (kind === 'SimpleTable') {
       add(id, {
         Type: 'AWS::DynamoDB::Table',
         Properties: props.TableName === undefined ? {} : { TableName: props.TableName },
       })
-    } else if (kind === 'Api' || kind === 'Connector' || kind === 'Application') {
+    } else if (kind === 'Connector') {
+      delete resources[id] // expanded below
+    } else if (kind === 'Api' || kind === 'Application') {
       coverage.notAnalysed.push({
         file: r.t.file,
         ...(line !== undefined ? { line } : {}),
@@ -80,6 +98,26 @@ export function expandSam(r: Resolver, coverage: Coverage): void {
       })
     }
   }
+  expandConnectors(r, coverage, connectors, types)
+}
+
+/**
+ * `Role: !If [Cond, Arn, !Ref AWS::NoValue]` (or the other way round): the translator generates
+ * the role under the condition where no role is given (`NOTCond`, which it adds to Conditions).
+ */
+function conditionalRole(
+  r: Resolver,
+  given: Value,
+  generated: Value,
+): { condition: string; role: Value } | undefined {
+  if (!isRecord(given) || !Array.isArray(given['Fn::If']) || given['Fn::If'].length !== 3) return undefined
+  const [condition, yes, no] = given['Fn::If']
+  const noValue = (v: Value): boolean => isRecord(v) && v.Ref === 'AWS::NoValue'
+  if (typeof condition !== 'string' || noValue(yes!) === noValue(no!)) return undefined
+  if (noValue(yes!)) return { condition, role: { 'Fn::If': [condition, generated, no!] } }
+  const negated = `NOT${condition}`
+  r.t.conditions[negated] ??= { 'Fn::Not': [{ Condition: condition }] }
+  return { condition: negated, role: { 'Fn::If': [condition, yes!, generated] } }
 }
 
 function role(r: Resolver, id: string, service: string, props: Props, line: number | undefined): Definition {
@@ -235,5 +273,41 @@ function functionExtras(id: string, props: Props, add: (name: string, d: Definit
     ) {
       permission('events.amazonaws.com', { SourceArn: { 'Fn::GetAtt': [`${id}${name}`, 'Arn'] } })
     } else if (event.Type === 'Api' || event.Type === 'HttpApi') permission('apigateway.amazonaws.com', {})
+  }
+}
+
+/** Services that the translator gives a role to start a state machine, by event type. */
+const STATE_MACHINE_EVENTS: Record<string, string> = {
+  Schedule: 'events.amazonaws.com',
+  ScheduleV2: 'scheduler.amazonaws.com',
+  CloudWatchEvent: 'events.amazonaws.com',
+  EventBridgeRule: 'events.amazonaws.com',
+  Api: 'apigateway.amazonaws.com',
+}
+
+/** The roles the translator generates for a state machine's events to start executions. */
+function stateMachineExtras(id: string, props: Props, add: (name: string, d: Definition) => void): void {
+  for (const [name, event] of Object.entries(isRecord(props.Events) ? props.Events : {})) {
+    if (!isRecord(event) || typeof event.Type !== 'string') continue
+    const service = STATE_MACHINE_EVENTS[event.Type]
+    const given = isRecord(event.Properties) ? event.Properties : {}
+    if (service === undefined || given.Role !== undefined || given.RoleArn !== undefined) continue
+    const roleId = `${id}${name}Role`
+    const properties: Props = {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: [service] } }],
+      },
+      Policies: [
+        {
+          PolicyName: `${roleId}StartExecutionPolicy`,
+          PolicyDocument: {
+            Statement: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: id } }],
+          },
+        },
+      ],
+    }
+    if (props.PermissionsBoundary !== undefined) properties.PermissionsBoundary = props.PermissionsBoundary
+    add(roleId, { Type: 'AWS::IAM::Role', Properties: properties })
   }
 }

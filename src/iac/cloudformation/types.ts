@@ -8,6 +8,8 @@ export interface Env {
   partition: string
   region: string
   account: string
+  /** Configured parameter values (LoaderOptions.parameters), used before defaults. */
+  parameters?: Record<string, string>
 }
 
 export interface TypeInfo {
