@@ -11,7 +11,7 @@ import { allowScopes, describeSource, type StatementSource, statementCovers } fr
 import type { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { matchPrincipal } from './principalMatch.js'
-import { patternCovers, patternsIntersect, templateIntersects } from './resourcePatterns.js'
+import { patternCovers, patternsIntersect } from './resourcePatterns.js'
 import type { Grant } from './types.js'
 
 export interface Scope {
