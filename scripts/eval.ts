@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { evalCfnValidator } from './eval/cfnValidator.js'
 import { evalCloudFormation } from './eval/cloudformation.js'
 import { evalIamVulnerable } from './eval/iam-vulnerable.js'
 import { evalK9Agreement } from './eval/k9.js'
@@ -50,6 +51,7 @@ if (policies.errors.length > 0 || policies.datasetSameDocument !== policies.data
 
 process.stdout.write('\nCloudFormation, CDK and SAM\n')
 for (const line of evalCloudFormation(corpus)) process.stdout.write(`${line}\n`)
+for (const line of evalCfnValidator(corpus)) process.stdout.write(`${line}\n`)
 process.stdout.write('\nTerraform\n')
 for (const line of await evalTerraform(corpus)) process.stdout.write(`${line}\n`)
 

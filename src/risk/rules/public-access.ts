@@ -93,6 +93,25 @@ export const publicAccess: Rule = {
       if (location !== undefined) finding.location = location
       findings.push(finding)
     }
+    // A role whose trust policy admits everyone can be assumed by anyone with AWS credentials.
+    for (const edge of access.edges) {
+      if (everyone === undefined || edge.from !== everyone.principal.id || edge.kind !== 'assume-role')
+        continue
+      const role = model.principals.find((p) => p.id === edge.to)
+      if (role === undefined) continue
+      const finding: RuleFinding = {
+        key: `public-access:assume:${role.id}`,
+        rule: 'public-access',
+        severity: edge.conditional ? 'medium' : 'high',
+        principal: everyone.principal.name,
+        principalId: everyone.principal.id,
+        resource: role.name,
+        message: `Anyone can assume role ${role.name}${edge.conditional ? ' (under a condition)' : ''}: its trust policy admits every principal`,
+      }
+      const location = locationOf(role.trustPolicy?.location ?? role.location)
+      if (location !== undefined) finding.location = location
+      findings.push(finding)
+    }
     return findings.sort((a, b) => a.key.localeCompare(b.key))
   },
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Resource } from '../../../src/model/types.js'
 import { publicAccess } from '../../../src/risk/rules/public-access.js'
-import { bucket, model } from '../../engine/modelBuilder.js'
+import { bucket, model, role, trustAccount } from '../../engine/modelBuilder.js'
 import { lines, runRule } from '../ruleHarness.js'
 
 const read = (condition?: Record<string, unknown>) => [
@@ -55,5 +55,16 @@ describe('public-access', () => {
   ]
   it.each(cases)('$name', ({ resources, expected }) => {
     expect(lines(runRule(publicAccess, model([], resources)))).toEqual(expected)
+  })
+
+  it('a role that trusts everyone can be assumed by anyone; one that trusts its account cannot', () => {
+    const everyone = [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }]
+    const findings = runRule(
+      publicAccess,
+      model([role('pipeline', [], everyone), role('app', [], trustAccount())]),
+    )
+    expect(lines(findings)).toEqual([
+      'high Anyone can assume role pipeline: its trust policy admits every principal',
+    ])
   })
 })
