@@ -9,7 +9,7 @@
  * (start-user, starting-role). privesc2 (iam:SetDefaultPolicyVersion) has no pathfinding.cloud id:
  * the rule checks it as method `iam-setdefaultpolicyversion`, documented in docs.
  *
- *   npx tsx scripts/eval/iam-vulnerable.ts [CORPUS_DIR]
+ *   npx tsx scripts/eval/privesc.ts [CORPUS_DIR]
  */
 import { join } from 'node:path'
 import { effectiveAccess } from '../../src/engine/access.js'
@@ -120,7 +120,7 @@ function missReason(p: Principal): string {
   return 'no method found with its permissions'
 }
 
-if (process.argv[1]?.endsWith('iam-vulnerable.ts')) {
+if (process.argv[1]?.endsWith('privesc.ts')) {
   const result = await evalIamVulnerable(process.argv[2] ?? '../shared/corpus')
   for (const line of result.lines) process.stdout.write(`${line}\n`)
 }
