@@ -5,6 +5,7 @@
  * resources. Small dynamic programs over the two patterns; never a RegExp built from input.
  */
 import { hasWildcard, wildcardMatch } from '../iam/wildcard.js'
+import { rewritePlaceholders } from '../model/types.js'
 
 /** Past this length a relation is not computed exactly: intersects says yes, covers says no (safe sides). */
 const MAX_LENGTH = 4096
@@ -14,49 +15,24 @@ const ONE = -2
 
 /** IAM policy variables are resolved per request: for static analysis they may be anything. */
 export function policyVariablesAsWildcards(pattern: string): { pattern: string; hasVariables: boolean } {
-  if (!pattern.includes('${')) return { pattern, hasVariables: false }
-  let out = ''
   let hasVariables = false
-  let i = 0
-  while (i < pattern.length) {
-    const start = pattern.indexOf('${', i)
-    const end = start < 0 ? -1 : pattern.indexOf('}', start)
-    if (start < 0 || end < 0) {
-      out += pattern.slice(i)
-      break
-    }
-    out += pattern.slice(i, start)
-    const inner = pattern.slice(start + 2, end)
-    if (inner === '*' || inner === '?' || inner === '$') {
-      // Escapes for literal characters; a literal `*` cannot be told from the wildcard here, and
-      // reading it as the wildcard only over-approximates.
-      out += inner
-    } else if (inner.includes(':')) {
-      out += '*'
+  const widened = rewritePlaceholders(pattern, (inner, kind, written) => {
+    // An escape stands for a literal character; a literal `*` cannot be told from the wildcard
+    // here, and reading it as the wildcard only over-approximates.
+    if (kind === 'escape') return inner
+    if (kind === 'variable') {
       hasVariables = true
-    } else {
-      // A symbol of the loader (`${KycBucket.Arn}`): an exact unknown value, kept as written.
-      out += pattern.slice(start, end + 1)
+      return '*'
     }
-    i = end + 1
-  }
-  return { pattern: out, hasVariables }
+    // A symbol of the loader (`${KycBucket.Arn}`): an exact unknown value, kept as written.
+    return written
+  })
+  return { pattern: widened, hasVariables }
 }
 
 /** A loader's symbol (`${KycBucket.Arn}`) stands for one unknown value: any text, for shape checks. */
 export function symbolsAsWildcards(pattern: string): string {
-  if (!pattern.includes('${')) return pattern
-  let out = ''
-  let i = 0
-  while (i < pattern.length) {
-    const start = pattern.indexOf('${', i)
-    const end = start < 0 ? -1 : pattern.indexOf('}', start)
-    if (start < 0 || end < 0) return out + pattern.slice(i)
-    const inner = pattern.slice(start + 2, end)
-    out += pattern.slice(i, start) + (inner.includes(':') ? pattern.slice(start, end + 1) : '*')
-    i = end + 1
-  }
-  return out
+  return rewritePlaceholders(pattern, (_inner, kind, written) => (kind === 'variable' ? written : '*'))
 }
 
 function tokens(pattern: string): number[] {

@@ -105,18 +105,34 @@ export interface Model {
   resourceControlPolicies: OrganizationPolicy[]
 }
 
-/** Symbols are `${...}` without a colon inside; policy variables (`${aws:username}`) have one. */
-export function isSymbolic(value: string): boolean {
-  let from = value.indexOf('${')
-  while (from >= 0) {
-    const end = value.indexOf('}', from)
-    if (end < 0) return false
-    const inner = value.slice(from + 2, end)
-    if (inner.length > 0 && !inner.includes(':') && inner !== '*' && inner !== '?' && inner !== '$')
-      return true
-    from = value.indexOf('${', end)
+/**
+ * What a `${...}` in a value is: an escape for a literal character (`${*}`, `${?}`, `${$}`), an IAM
+ * policy variable (a colon inside: `${aws:username}`), or else a symbol of a loader.
+ */
+export type PlaceholderKind = 'escape' | 'variable' | 'symbol'
+
+export function placeholderKind(inner: string): PlaceholderKind {
+  if (inner === '*' || inner === '?' || inner === '$') return 'escape'
+  return inner.includes(':') ? 'variable' : 'symbol'
+}
+
+/** The text with each `${...}` replaced by what `replace` makes of it (`written` keeps it as it is). */
+export function rewritePlaceholders(
+  text: string,
+  replace: (inner: string, kind: PlaceholderKind, written: string) => string,
+): string {
+  if (!text.includes('${')) return text
+  let out = ''
+  let i = 0
+  while (i < text.length) {
+    const start = text.indexOf('${', i)
+    const end = start < 0 ? -1 : text.indexOf('}', start)
+    if (start < 0 || end < 0) return out + text.slice(i)
+    const inner = text.slice(start + 2, end)
+    out += text.slice(i, start) + replace(inner, placeholderKind(inner), text.slice(start, end + 1))
+    i = end + 1
   }
-  return false
+  return out
 }
 
 export function emptyModel(homeAccounts: string[] = [], partition = 'aws'): Model {
