@@ -9,7 +9,7 @@
 import type { Capability } from '../iam/types.js'
 import { CAPABILITIES } from '../iam/types.js'
 import type { Resource } from '../model/types.js'
-import { statementIntersects } from './compile.js'
+import { type CompiledStatement, statementIntersects } from './compile.js'
 import type { EvaluationContext } from './context.js'
 import { grantsOfScope, resourceForms } from './grants.js'
 import { matchPrincipal } from './principalMatch.js'
@@ -31,9 +31,10 @@ export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess
   return ctx.model.resources.map((resource) => {
     const forms = resourceForms(resource)
     const entries: WhoCanEntry[] = []
-    const mayNarrow = resourceMayNarrow(ctx, resource, forms)
+    const narrowing = narrowingOf(ctx, resource, forms)
     for (const [access, meeting] of index.meeting(resource, forms)) {
-      const narrowable = mayNarrow || crossAccount(ctx, access, resource)
+      const otherAccount = crossAccount(ctx, access, resource)
+      const narrowable = narrowing !== undefined || otherAccount
       if (!narrowable) {
         const known = entryOfList.get(meeting)
         if (known !== undefined) {
@@ -43,8 +44,13 @@ export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess
       }
       const inherited = meeting.filter((g) => g.path !== undefined)
       let counted = meeting
-      const exact = narrowable && inherited.length < meeting.length
-      if (exact && needsExact(ctx, access, resource, forms)) {
+      // Grants held directly are re-evaluated on the resource when something about it can change them.
+      const exact =
+        inherited.length < meeting.length &&
+        (otherAccount ||
+          narrowing?.always === true ||
+          (narrowing?.denies.some((d) => deniesTo(d, access)) ?? false))
+      if (exact) {
         // Evaluate on the resource itself: each of its forms, and the patterns that meet only part of it.
         const partial = meeting.filter(
           (g) => g.path === undefined && !forms.some((f) => patternCovers(g.resource, f)),
@@ -67,7 +73,7 @@ export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess
         if (inherited.length === meeting.length) entry.via = inherited[0]!.via
         entries.push(entry)
       }
-      if (!exact) entryOfList.set(meeting, entry)
+      if (!narrowable) entryOfList.set(meeting, entry)
     }
     return {
       resource,
@@ -77,44 +83,26 @@ export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess
 }
 
 /**
- * Whether the grants found by pattern may not hold on this very resource: its policy holds a Deny
- * for the principal or is authoritative (KMS keys), an RCP denies, or the principal is of another
- * account (then the resource policy must allow too).
+ * What about the resource itself can change what grants found by pattern give on it, or undefined
+ * when nothing can: an authoritative policy (KMS keys) or an RCP Deny changes it for everyone, a
+ * Deny of its policy for the principals it names. A principal of another account is checked apart
+ * (then the resource policy must allow too).
  */
-function needsExact(
+function narrowingOf(
   ctx: EvaluationContext,
-  access: PrincipalAccess,
   resource: Resource,
   forms: string[],
-): boolean {
+): { always: boolean; denies: CompiledStatement[] } | undefined {
   const context = ctx.resource(resource)
-  if (context.policyIsAuthoritative) return true
-  const who = access.principal
-  if (context.account !== undefined && who.account !== undefined && context.account !== who.account)
-    return true
-  const meets = (s: { effect: string; conditional: boolean }): boolean =>
-    s.effect === 'Deny' && !s.conditional
-  const denies = (context.policy ?? []).filter(
-    (s) =>
-      meets(s) &&
-      (s.notPrincipals !== undefined || matchPrincipal(s, who) !== 'none') &&
-      forms.some((f) => statementIntersects(s, f)),
-  )
-  if (denies.length > 0) return true
-  return context.rcps.some((rcp) => rcp.some((s) => meets(s) && forms.some((f) => statementIntersects(s, f))))
+  const meets = (s: CompiledStatement): boolean =>
+    s.effect === 'Deny' && !s.conditional && forms.some((f) => statementIntersects(s, f))
+  const always = context.policyIsAuthoritative || context.rcps.some((rcp) => rcp.some(meets))
+  const denies = (context.policy ?? []).filter(meets)
+  return always || denies.length > 0 ? { always, denies } : undefined
 }
 
-/** The resource's own policy or an RCP could deny, or it is authoritative (KMS keys). */
-function resourceMayNarrow(ctx: EvaluationContext, resource: Resource, forms: string[]): boolean {
-  const context = ctx.resource(resource)
-  if (context.policyIsAuthoritative) return true
-  const denies = (s: { effect: string; conditional: boolean }): boolean =>
-    s.effect === 'Deny' && !s.conditional
-  if ((context.policy ?? []).some((s) => denies(s) && forms.some((f) => statementIntersects(s, f))))
-    return true
-  return context.rcps.some((rcp) =>
-    rcp.some((s) => denies(s) && forms.some((f) => statementIntersects(s, f))),
-  )
+function deniesTo(deny: CompiledStatement, access: PrincipalAccess): boolean {
+  return deny.notPrincipals !== undefined || matchPrincipal(deny, access.principal) !== 'none'
 }
 
 function crossAccount(ctx: EvaluationContext, access: PrincipalAccess, resource: Resource): boolean {
