@@ -233,15 +233,6 @@ function evaluateWith(
 }
 
 /** Union of the actions of the Allow statements that cover the scope (and admit the principal). */
-export function allowsOf(
-  index: ActionUniverse,
-  statements: CompiledStatement[],
-  scope: string,
-  admits: (s: CompiledStatement) => boolean = () => true,
-): Allows {
-  return allowsWith(index, statements, patternScope(scope), admits)
-}
-
 function allowsWith(
   index: ActionUniverse,
   statements: CompiledStatement[],
