@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { evalCfnValidator } from './eval/cfnValidator.js'
 import { evalCloudFormation } from './eval/cloudformation.js'
-import { evalIamVulnerable } from './eval/privesc.js'
 import { evalK9Agreement } from './eval/k9.js'
 import { evalPairs } from './eval/pairs.js'
 import { evalManagedPolicyDocuments } from './eval/policies.js'
+import { evalIamVulnerable } from './eval/privesc.js'
 import { evalTerraform } from './eval/terraform.js'
 
 const args = process.argv.slice(2)
