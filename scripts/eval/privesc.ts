@@ -15,7 +15,8 @@ import { join } from 'node:path'
 import { effectiveAccess } from '../../src/engine/access.js'
 import { loadTerraform } from '../../src/iac/terraform/index.js'
 import type { Snapshot } from '../../src/iac/types.js'
-import type { Principal } from '../../src/model/types.js'
+import type { PolicyDocument } from '../../src/iam/types.js'
+import type { Model, Principal } from '../../src/model/types.js'
 import { privilegeEscalation } from '../../src/risk/rules/privilege-escalation.js'
 import type { Classification } from '../../src/risk/types.js'
 import { folderSnapshot } from '../../src/source/folder.js'
@@ -99,7 +100,7 @@ export async function evalIamVulnerable(corpusDir: string): Promise<IamVulnerabl
     expected++
     if (flagged.length === c.principals.length) recalled++
     for (const p of c.principals.filter((x) => !methodsOf.has(x.name)))
-      lines.push(`  miss ${file}: ${p.name} (${missReason(p)})`)
+      lines.push(`  miss ${file}: ${p.name} (${missReason(p, model)})`)
   }
   const principalsFlagged = [...cases.values()]
     .filter((c) => c.kind !== 'fp')
@@ -114,10 +115,42 @@ export async function evalIamVulnerable(corpusDir: string): Promise<IamVulnerabl
   return { lines, recall: expected === 0 ? 0 : recalled / expected, expected, falsePositives, fpCases }
 }
 
-function missReason(p: Principal): string {
-  if (p.policies.length === 0 && (p.groups ?? []).length === 0)
-    return 'no identity policy, and no trust policy in the tree names it'
-  return 'no method found with its permissions'
+/** Values that the Allow statements of a policy name as principals. */
+function namedPrincipals(doc: PolicyDocument | undefined): string[] {
+  return (doc?.statements ?? [])
+    .filter((s) => s.effect === 'Allow')
+    .flatMap((s) => (s.principal ?? []).map((r) => r.value))
+}
+
+/**
+ * Why a principal of a case has no method: said from the model. A principal without identity
+ * policies or groups may call no action at all (not even sts:AssumeRole), unless a trust or
+ * resource policy names it by its ARN; when none does, the roles of its file say whom they trust.
+ */
+export function missReason(p: Principal, model: Model): string {
+  if (p.policies.length > 0 || (p.groups ?? []).length > 0) return 'no method found with its permissions'
+  const arn = p.arn ?? p.id
+  const namedBy = [
+    ...model.principals
+      .filter((r) => namedPrincipals(r.trustPolicy?.document).includes(arn))
+      .map((r) => r.name),
+    ...model.resources.filter((r) => namedPrincipals(r.policy?.document).includes(arn)).map((r) => r.name),
+  ]
+  if (namedBy.length > 0)
+    return `no method found through ${namedBy.join(', ')}, which name${namedBy.length === 1 ? 's' : ''} it`
+  const inTree = new Set(model.principals.flatMap((x) => [x.id, x.arn ?? x.id]))
+  const entries = model.principals
+    .filter((r) => r.type === 'role' && r.location?.file === p.location?.file)
+    .map((r) => ({
+      role: r.name,
+      from: namedPrincipals(r.trustPolicy?.document).filter((v) => !inTree.has(v)),
+    }))
+    .filter((e) => e.from.length > 0)
+    .map((e) => `${e.role} trusts only ${e.from.join(', ')}`)
+  return (
+    'no identity policy and no group, so it may call no action, not even sts:AssumeRole; ' +
+    `no trust or resource policy of the tree names it${entries.length > 0 ? ` (${entries.join('; ')})` : ''}`
+  )
 }
 
 if (process.argv[1]?.endsWith('privesc.ts')) {
