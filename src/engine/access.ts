@@ -13,7 +13,7 @@ import { externalPrincipals } from './external.js'
 import { compareGrants, directGrants, resourceForms } from './grants.js'
 import { HeldGrants } from './heldGrants.js'
 import { accessEdges } from './transitive.js'
-import type { AccessEdge, AccessMap, Grant, PrincipalAccess } from './types.js'
+import type { AccessEdge, AccessMap, Grant, PathTo, PrincipalAccess } from './types.js'
 import { whoCanAccess } from './whoCan.js'
 
 export interface AccessOptions {
@@ -49,8 +49,10 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     adjacency,
     (id) => direct.get(byId.get(id)!) ?? [],
   )
+  const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY
+  const reaches = new Map(everyone.map((p) => [p.id, reachable(p.id, adjacency, maxDepth)]))
   const principals: PrincipalAccess[] = everyone.map((p) => {
-    const reach = reachable(p.id, adjacency, options.maxDepth ?? Number.POSITIVE_INFINITY)
+    const reach = reaches.get(p.id)!
     let adminVia = directAdmin.get(p.id)
     let adminPath: AccessEdge[] | undefined
     for (const { path, target } of reach) {
@@ -71,13 +73,15 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     if (adminVia !== undefined) access.adminReason = adminVia
     return access
   })
-  return { principals, resources: whoCanAccess(ctx, principals), edges }
+  return { principals, resources: whoCanAccess(ctx, principals, pathsOf(reaches)), edges }
 
   /** The principal's own grants, plus those of every principal it reaches that it lacks. */
   function inheritedAccess(p: Principal, reach: Reach[]): Grant[] {
-    const grants = [...direct.get(p)!]
-    if (reach.length === 0) return grants
-    const held = new HeldGrants(grants)
+    const own = direct.get(p)!
+    if (reach.length === 0) return [...own]
+    const grants = [...own]
+    // Each list of reached grants is without repeats: what is left to check is the principal's own.
+    const held = new HeldGrants(own)
     // One description and hop list per principal reached, shared by all the grants it passes on:
     // the statements that allow each grant stay in its sources.
     const routes = new Map(
@@ -100,7 +104,6 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
         conditional: grant.conditional || route.conditional,
       }
       grants.push(inherited)
-      held.add(inherited)
     }
     return grants
   }
@@ -184,6 +187,32 @@ function adminReason(ctx: EvaluationContext, p: Principal, edges: AccessEdge[]):
 interface Reach {
   target: string
   path: AccessEdge[]
+}
+
+/**
+ * The principals each principal reaches through edges (as `effectiveAccess` follows them), with
+ * the route in words: what who-can passes on. Administrators need none (their grants say all).
+ */
+export function pathsThrough(map: AccessMap, maxDepth = Number.POSITIVE_INFINITY): Map<string, PathTo[]> {
+  const adjacency = adjacencyOf(map.edges)
+  return pathsOf(
+    new Map(map.principals.map((a) => [a.principal.id, reachable(a.principal.id, adjacency, maxDepth)])),
+  )
+}
+
+function pathsOf(reaches: Map<string, Reach[]>): Map<string, PathTo[]> {
+  const out = new Map<string, PathTo[]>()
+  for (const [id, reach] of reaches) {
+    if (reach.length === 0) continue
+    out.set(
+      id,
+      reach.map((r) => ({
+        target: r.target,
+        via: r.path.map((e) => e.description).join(', then '),
+      })),
+    )
+  }
+  return out
 }
 
 function adjacencyOf(edges: AccessEdge[]): Map<string, AccessEdge[]> {

@@ -13,7 +13,10 @@ export interface Reached {
   from: string
 }
 
-/** For every principal id, the grants of the principals it reaches (its own included, marked by `from`). */
+/**
+ * For every principal id, the grants of the principals it reaches (its own included, marked by
+ * `from`), without repeats: no grant in a list is covered by one before it.
+ */
 export function reachedGrants(
   ids: string[],
   adjacency: Map<string, AccessEdge[]>,
@@ -37,11 +40,17 @@ export function reachedGrants(
     }
     let list: Reached[]
     if (members.length === 1 && successors.size <= 1) {
-      // One principal in front of one component: its list, already without repeats, after its own
-      // grants (each principal checks what it takes against what it holds).
-      const own = directOf(members[0]!).map((grant) => ({ grant, from: members[0]! }))
+      // One principal in front of one component: its own grants, then those of the component that
+      // it does not hold already (that list is without repeats too).
+      const own = directOf(members[0]!)
       const [j] = successors
-      list = j === undefined ? own : [...own, ...merged[j]!]
+      const mine = own.map((grant) => ({ grant, from: members[0]! }))
+      if (j === undefined) list = mine
+      else {
+        const held = new HeldGrants(own)
+        list = mine
+        for (const r of merged[j]!) if (!held.covers(r.grant)) list.push(r)
+      }
     } else {
       const seen = new HeldGrants()
       list = []

@@ -1,41 +1,39 @@
 /**
  * The grants a principal holds, indexed so that "does it already hold this one?" costs a few map
- * lookups: by exact (service, capability, resource), and, for patterns, by (service, capability).
+ * lookups: by service, capability and resource. A grant covers another on the same resource with
+ * the same or more actions, no more conditionally; an administrator's grants cover everything.
+ * A grant on a wider pattern is not taken to cover a narrower one: on a resource whose own policy
+ * decides (a KMS key, a resource of another account), the wider grant may give nothing there
+ * while the narrower one, allowed by that policy, does.
  */
-import { patternCovers } from './resourcePatterns.js'
 import type { Grant } from './types.js'
 
 const actionSets = new WeakMap<string[], Set<string>>()
 
 function includesAll(held: string[], wanted: string[]): boolean {
   if (held === wanted) return true
-  if (held.length < wanted.length) return false
   if (held.length === 1 && held[0] === '*') return true
+  if (held.length < wanted.length) return false
   let set = actionSets.get(held)
   if (set === undefined) {
     set = new Set(held)
     actionSets.set(held, set)
   }
-  return wanted.every((a) => set.has(a))
+  for (const a of wanted) if (!set.has(a)) return false
+  return true
 }
 
-/** The text before the first wildcard: a pattern can cover another only if this prefixes the other's. */
-function literalPrefix(pattern: string): string {
-  let end = pattern.length
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern.charCodeAt(i)
-    if (c === 42 || c === 63) {
-      end = i
-      break
-    }
-  }
-  return pattern.slice(0, end)
+/** Whether `own` gives all the actions of `grant` on its resource, no more conditionally. */
+function holds(own: Grant, grant: Grant): boolean {
+  return (!own.conditional || grant.conditional) && includesAll(own.actions, grant.actions)
 }
+
+/** The grants of one service and capability. */
+type Slot = Map<string, Grant[]>
 
 export class HeldGrants {
-  private readonly exact = new Map<string, Grant[]>()
-  /** Pattern grants by (service, capability, literal prefix). */
-  private readonly patterns = new Map<string, Grant[]>()
+  private readonly slots = new Map<string, Map<string, Slot>>()
+  /** An administrator's grants (service `*`), by capability. */
   private readonly admins = new Map<string, Grant[]>()
 
   constructor(grants: Iterable<Grant> = []) {
@@ -43,33 +41,35 @@ export class HeldGrants {
   }
 
   add(grant: Grant): void {
-    push(this.exact, `${grant.service}\n${grant.capability}\n${grant.resource}`, grant)
-    if (grant.resource.includes('*') || grant.resource.includes('?')) {
-      push(this.patterns, `${grant.service}\n${grant.capability}\n${literalPrefix(grant.resource)}`, grant)
+    if (grant.service === '*') {
+      const list = this.admins.get(grant.capability)
+      if (list === undefined) this.admins.set(grant.capability, [grant])
+      else list.push(grant)
+      return
     }
-    if (grant.service === '*') push(this.admins, grant.capability, grant)
+    let byCapability = this.slots.get(grant.service)
+    if (byCapability === undefined) {
+      byCapability = new Map()
+      this.slots.set(grant.service, byCapability)
+    }
+    let slot = byCapability.get(grant.capability)
+    if (slot === undefined) {
+      slot = new Map()
+      byCapability.set(grant.capability, slot)
+    }
+    const same = slot.get(grant.resource)
+    if (same === undefined) slot.set(grant.resource, [grant])
+    else same.push(grant)
   }
 
-  /** Whether a held grant already gives everything `grant` gives (same or wider, no more conditional). */
+  /** Whether a held grant already gives everything `grant` gives: same resource, same or more actions, no more conditionally. */
   covers(grant: Grant): boolean {
-    const holds = (own: Grant): boolean =>
-      (!own.conditional || grant.conditional) && includesAll(own.actions, grant.actions)
-    const same = this.exact.get(`${grant.service}\n${grant.capability}\n${grant.resource}`)
-    if (same?.some(holds)) return true
-    const wider = this.patterns.get(`${grant.service}\n${grant.capability}`) ?? []
-    if (
-      wider.some(
-        (own) => own.resource !== grant.resource && patternCovers(own.resource, grant.resource) && holds(own),
-      )
-    )
-      return true
-    const admin = this.patterns.get(`*\n${grant.capability}`)
-    return admin?.some((own) => !own.conditional || grant.conditional) ?? false
+    const admin = this.admins.get(grant.capability)
+    if (admin !== undefined) for (const own of admin) if (!own.conditional || grant.conditional) return true
+    const slot = this.slots.get(grant.service)?.get(grant.capability)
+    if (slot === undefined) return false
+    const same = slot.get(grant.resource)
+    if (same !== undefined) for (const own of same) if (holds(own, grant)) return true
+    return false
   }
-}
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key)
-  if (list === undefined) map.set(key, [value])
-  else list.push(value)
 }

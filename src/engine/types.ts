@@ -38,6 +38,12 @@ export interface AccessEdge {
   description: string
 }
 
+/** A principal reached through a path, with the route in words. */
+export interface PathTo {
+  target: string
+  via: string
+}
+
 export interface PrincipalAccess {
   principal: Principal
   /** True for principals named by policies but not defined in the tree (external accounts, services, the public). */

@@ -14,72 +14,206 @@ import type { EvaluationContext } from './context.js'
 import { grantsOfScope, resourceForms } from './grants.js'
 import { matchPrincipal } from './principalMatch.js'
 import { patternCovers, patternsIntersect } from './resourcePatterns.js'
-import type { Grant, PrincipalAccess, ResourceAccess, WhoCanEntry } from './types.js'
+import type { Grant, PathTo, PrincipalAccess, ResourceAccess, WhoCanEntry } from './types.js'
 
 interface Holder {
   access: PrincipalAccess
   grant: Grant
 }
 
-export function whoCanAccess(ctx: EvaluationContext, principals: PrincipalAccess[]): ResourceAccess[] {
-  const index = new GrantIndex(
-    principals.filter((a) => a.principal.type !== 'group'),
-    ctx,
+/**
+ * `paths`: for each principal id, the principals it reaches through a path (see `pathsThrough`);
+ * they pass on what they can do on each resource.
+ */
+export function whoCanAccess(
+  ctx: EvaluationContext,
+  principals: PrincipalAccess[],
+  paths: ReadonlyMap<string, readonly PathTo[]>,
+): ResourceAccess[] {
+  const holders = principals.filter((a) => a.principal.type !== 'group')
+  // Only grants held directly are matched against resources: what a principal reaches through a
+  // path is what the principals it becomes hold directly, passed on to it through `reachers`.
+  const index = new GrantIndex(holders, ctx)
+  const positions = new Map(holders.map((a, i) => [a, i]))
+  const reachers = reachersOf(holders)
+  const own = holders.map(
+    (_, i) => new Map<string | undefined, Route>([[undefined, route(i, undefined, -1)]]),
   )
+  const ownRoute = (i: number, via: string | undefined): Route => {
+    let found = own[i]!.get(via)
+    if (found === undefined) {
+      found = route(i, via, -1)
+      own[i]!.set(via, found)
+    }
+    return found
+  }
+  const byName = [...holders.keys()].sort((a, b) => {
+    const x = holders[a]!.principal.name
+    const y = holders[b]!.principal.name
+    return x < y ? -1 : x > y ? 1 : a - b
+  })
+  const order = new Int32Array(holders.length)
+  byName.forEach((i, rank) => {
+    order[i] = rank
+  })
+  // Per resource, for each principal: its capabilities (bits) and the nearest route to them. A
+  // principal's slots count for the current resource only when stamped with its number.
+  const masks = new Uint8Array(holders.length)
+  const ranks = new Float64Array(holders.length)
+  const stamps = new Int32Array(holders.length).fill(-1)
+  const best: Route[] = new Array(holders.length)
+  const touched: number[] = []
+  let stamp = 0
+  const reach = (i: number, through: Route, rank: number, mask: number): void => {
+    if (stamps[i] !== stamp) {
+      stamps[i] = stamp
+      touched.push(i)
+      best[i] = through
+      ranks[i] = rank
+      masks[i] = mask
+    } else {
+      masks[i]! |= mask
+      if (rank < ranks[i]!) {
+        ranks[i] = rank
+        best[i] = through
+      }
+    }
+  }
   // What a list of grants makes of a resource, when nothing about the resource itself can change it.
-  const entryOfList = new WeakMap<Grant[], WhoCanEntry | null>()
-  return ctx.model.resources.map((resource) => {
+  const capabilitiesOfList = new WeakMap<Grant[], { mask: number; via?: string }>()
+  return ctx.model.resources.map((resource, number) => {
+    stamp = number
     const forms = resourceForms(resource)
-    const entries: WhoCanEntry[] = []
     const narrowing = narrowingOf(ctx, resource, forms)
+    const direct: [number, number][] = []
     for (const [access, meeting] of index.meeting(resource, forms)) {
       const otherAccount = crossAccount(ctx, access, resource)
       const narrowable = narrowing !== undefined || otherAccount
-      if (!narrowable) {
-        const known = entryOfList.get(meeting)
-        if (known !== undefined) {
-          if (known !== null) entries.push(known)
-          continue
-        }
+      let answer = narrowable ? undefined : capabilitiesOfList.get(meeting)
+      if (answer === undefined) {
+        answer = capabilitiesOn(ctx, resource, forms, access, meeting, otherAccount, narrowing)
+        if (!narrowable) capabilitiesOfList.set(meeting, answer)
       }
-      const inherited = meeting.filter((g) => g.path !== undefined)
-      let counted = meeting
-      // Grants held directly are re-evaluated on the resource when something about it can change them.
-      const exact =
-        inherited.length < meeting.length &&
-        (otherAccount ||
-          narrowing?.always === true ||
-          (narrowing?.denies.some((d) => deniesTo(d, access)) ?? false))
-      if (exact) {
-        // Evaluate on the resource itself: each of its forms, and the patterns that meet only part of it.
-        const partial = meeting.filter(
-          (g) => g.path === undefined && !forms.some((f) => patternCovers(g.resource, f)),
-        )
-        const patterns = [...new Set([...forms, ...partial.map((g) => g.resource)])]
-        counted = [
-          ...patterns.flatMap((pattern) =>
-            grantsOfScope(ctx, access.principal, { pattern, target: resource }),
-          ),
-          ...inherited,
-        ]
-      }
-      const capabilities = new Set<Capability>(counted.map((g) => g.capability))
-      let entry: WhoCanEntry | null = null
-      if (capabilities.size > 0) {
-        entry = {
-          principal: access.principal.name,
-          capabilities: CAPABILITIES.filter((c) => capabilities.has(c)),
-        }
-        if (inherited.length === meeting.length) entry.via = inherited[0]!.via
-        entries.push(entry)
-      }
-      if (!narrowable) entryOfList.set(meeting, entry)
+      if (answer.mask === 0) continue
+      const i = positions.get(access)!
+      reach(i, ownRoute(i, answer.via), -1, answer.mask)
+      direct.push([i, answer.mask])
     }
-    return {
-      resource,
-      whoCan: entries.sort((a, b) => (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : 0)),
+    // Principals that become a holder gain what it holds; the route to the nearest holder is told.
+    for (const [i, mask] of direct) {
+      const list = reachers[i]
+      if (list === undefined) continue
+      for (let k = 0; k < list.index.length; k++) reach(list.index[k]!, list.routes[k]!, list.rank[k]!, mask)
     }
+    touched.sort((a, b) => order[a]! - order[b]!)
+    const whoCan = touched.map((i) => entryOf(best[i]!, holders[i]!.principal.name, masks[i]!))
+    touched.length = 0
+    return { resource, whoCan }
   })
+
+  /**
+   * For each holder (by position), the principals that reach it through a path, each with the
+   * route in words and its rank (its place in the reacher's paths, nearest first). Administrators
+   * are left out: their grants say all.
+   */
+  function reachersOf(all: PrincipalAccess[]): (Reachers | undefined)[] {
+    const byId = new Map(all.map((a, i) => [a.principal.id, i]))
+    const lists: Route[][] = []
+    all.forEach((access, i) => {
+      if (access.isAdmin) return
+      ;(paths.get(access.principal.id) ?? []).forEach((to, order) => {
+        const t = byId.get(to.target)
+        if (t === undefined) return
+        const list = lists[t]
+        const through = route(i, to.via, order)
+        if (list === undefined) lists[t] = [through]
+        else list.push(through)
+      })
+    })
+    return Array.from(lists, (list) =>
+      list === undefined
+        ? undefined
+        : {
+            index: Int32Array.from(list, (r) => r.index),
+            rank: Float64Array.from(list, (r) => r.rank),
+            routes: list,
+          },
+    )
+  }
+}
+
+/** The principals that reach one holder, packed for the inner loop. */
+interface Reachers {
+  index: Int32Array
+  rank: Float64Array
+  routes: Route[]
+}
+
+/** How a principal comes to access a resource: itself (rank -1) or through a path. */
+interface Route {
+  /** Position of the principal that gains access. */
+  index: number
+  via: string | undefined
+  rank: number
+  /** The entries this route gives, by capability bits: resources that answer alike share one. */
+  entries: (WhoCanEntry | undefined)[]
+}
+
+function route(index: number, via: string | undefined, rank: number): Route {
+  return { index, via, rank, entries: [] }
+}
+
+function entryOf(through: Route, principal: string, mask: number): WhoCanEntry {
+  let entry = through.entries[mask]
+  if (entry === undefined) {
+    entry = { principal, capabilities: CAPABILITIES.filter((_, i) => (mask & (1 << i)) !== 0) }
+    if (through.via !== undefined) entry.via = through.via
+    through.entries[mask] = entry
+  }
+  return entry
+}
+
+/** Capabilities as bits, in the order of CAPABILITIES. */
+function maskOf(grants: Grant[]): number {
+  let mask = 0
+  for (const g of grants) mask |= 1 << CAPABILITY_BIT.get(g.capability)!
+  return mask
+}
+
+const CAPABILITY_BIT = new Map<Capability, number>(CAPABILITIES.map((c, i) => [c, i]))
+
+/** What grants of one principal that meet a resource give on it. */
+function capabilitiesOn(
+  ctx: EvaluationContext,
+  resource: Resource,
+  forms: string[],
+  access: PrincipalAccess,
+  meeting: Grant[],
+  otherAccount: boolean,
+  narrowing: { always: boolean; denies: CompiledStatement[] } | undefined,
+): { mask: number; via?: string } {
+  const inherited = meeting.filter((g) => g.path !== undefined)
+  let counted = meeting
+  // Grants held directly are re-evaluated on the resource when something about it can change them.
+  const exact =
+    inherited.length < meeting.length &&
+    (otherAccount ||
+      narrowing?.always === true ||
+      (narrowing?.denies.some((d) => deniesTo(d, access)) ?? false))
+  if (exact) {
+    // Evaluate on the resource itself: each of its forms, and the patterns that meet only part of it.
+    const partial = meeting.filter(
+      (g) => g.path === undefined && !forms.some((f) => patternCovers(g.resource, f)),
+    )
+    const patterns = [...new Set([...forms, ...partial.map((g) => g.resource)])]
+    counted = [
+      ...patterns.flatMap((pattern) => grantsOfScope(ctx, access.principal, { pattern, target: resource })),
+      ...inherited,
+    ]
+  }
+  const answer: { mask: number; via?: string } = { mask: maskOf(counted) }
+  if (inherited.length === meeting.length && inherited.length > 0) answer.via = inherited[0]!.via
+  return answer
 }
 
 /**
@@ -126,6 +260,7 @@ class GrantIndex {
   ) {
     for (const access of principals) {
       for (const grant of access.grants) {
+        if (grant.path !== undefined && !access.isAdmin) continue
         const holder = { access, grant }
         if (grant.resource === '*') {
           let holders = this.byService.get(grant.service)

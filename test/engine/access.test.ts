@@ -128,6 +128,36 @@ describe('effective access', () => {
     expect(capabilitiesOn(map, 'logs').ops).toContain('read-data')
   })
 
+  it('who-can through a path counts what the role reached can do on the resource, not what its grants say elsewhere', () => {
+    // ops may assume reader; reader's s3:* on every bucket meets a bucket whose policy denies reader
+    // everything but reads. Through reader, ops can read kyc-docs but not write it; it still writes logs.
+    const admin = policy('s3-all', [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }])
+    const assume = policy('assume-reader', [
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${HOME}:role/reader` },
+    ])
+    const locked = bucket('kyc-docs', [
+      {
+        Effect: 'Deny',
+        Principal: { AWS: `arn:aws:iam::${HOME}:role/reader` },
+        NotAction: ['s3:GetObject', 's3:ListBucket'],
+        Resource: ['arn:aws:s3:::kyc-docs', 'arn:aws:s3:::kyc-docs/*'],
+      },
+    ])
+    const map = effectiveAccess(
+      model(
+        [role('ops', [assume], trustAccount()), role('reader', [admin], trustAccount())],
+        [locked, bucket('logs')],
+      ),
+    )
+    const kyc = map.resources.find((r) => r.resource.name === 'kyc-docs')!.whoCan
+    const viaReader = kyc.find((w) => w.principal === 'ops')!
+    expect(viaReader.via).toBe('assume role reader')
+    expect(viaReader.capabilities).toEqual(kyc.find((w) => w.principal === 'reader')!.capabilities)
+    expect(viaReader.capabilities).toContain('read-data')
+    expect(viaReader.capabilities).not.toContain('write-data')
+    expect(capabilitiesOn(map, 'logs').ops).toContain('write-data')
+  })
+
   it('symbolic ARNs match exactly the resource they refer to, never as policy variables', () => {
     const symbolic = {
       ...bucket('kyc'),
