@@ -97,12 +97,20 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     for (const { grant, from } of reachedBy.get(p.id) ?? []) {
       const route = routes.get(from)
       if (from === p.id || route === undefined || held.covers(grant)) continue
+      // Written out field by field, in one order: every inherited grant has the same shape.
       const inherited: Grant = {
-        ...grant,
-        via: route.via,
-        path: route.hops,
+        service: grant.service,
+        capability: grant.capability,
+        resource: grant.resource,
+        actions: grant.actions,
         conditional: grant.conditional || route.conditional,
+        via: route.via,
+        sources: grant.sources,
+        path: route.hops,
       }
+      if (grant.resourceAddress !== undefined) inherited.resourceAddress = grant.resourceAddress
+      if (grant.conditions !== undefined) inherited.conditions = grant.conditions
+      if (grant.limitedBy !== undefined) inherited.limitedBy = grant.limitedBy
       grants.push(inherited)
     }
     return grants

@@ -53,6 +53,7 @@ export class EvaluationContext {
   private byForm: Map<string, Resource> | undefined
   private readonly subUniverses = new Map<string, SubUniverse>()
   private readonly mentioned = new WeakMap<PrincipalContext | ResourceContext, ActionSet>()
+  private readonly actionLists = new Map<string, string[]>()
 
   constructor(
     readonly model: Model,
@@ -61,6 +62,18 @@ export class EvaluationContext {
   ) {
     this.index = index ?? new ActionIndex(catalog)
     this.principalsById = new Map(model.principals.map((p) => [p.id, p]))
+  }
+
+  /**
+   * One array per distinct sorted list of actions: grants that allow the same actions share it,
+   * so comparing their actions is mostly comparing references.
+   */
+  actionList(sorted: string[]): string[] {
+    const key = sorted.join(',')
+    const known = this.actionLists.get(key)
+    if (known !== undefined) return known
+    this.actionLists.set(key, sorted)
+    return sorted
   }
 
   compile(policy: Policy): CompiledStatement[] {

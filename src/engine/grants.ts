@@ -118,7 +118,7 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
       service: g.service,
       capability: g.capability,
       resource: scope.pattern,
-      actions: g.actions.sort(),
+      actions: ctx.actionList(g.actions.sort()),
       conditional: g.conditional,
       via: sources.length > 0 ? sources.map(describeSource).join('; ') : 'resource policy',
       sources,
@@ -164,11 +164,15 @@ function dropRedundant(grants: Grant[]): Grant[] {
   return kept.sort(compareGrants)
 }
 
+const collate = new Intl.Collator().compare
+const CAPABILITY_ORDER = new Map<string, number>(CAPABILITIES.map((c, i) => [c, i]))
+
+/** By service, capability (in the order of CAPABILITIES), resource, then unconditional first. */
 export function compareGrants(a: Grant, b: Grant): number {
   return (
-    a.service.localeCompare(b.service) ||
-    CAPABILITIES.indexOf(a.capability) - CAPABILITIES.indexOf(b.capability) ||
-    a.resource.localeCompare(b.resource) ||
+    (a.service === b.service ? 0 : collate(a.service, b.service)) ||
+    CAPABILITY_ORDER.get(a.capability)! - CAPABILITY_ORDER.get(b.capability)! ||
+    (a.resource === b.resource ? 0 : collate(a.resource, b.resource)) ||
     Number(a.conditional) - Number(b.conditional)
   )
 }
