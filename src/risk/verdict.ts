@@ -5,6 +5,11 @@
  * Risk level: the highest severity among the findings that are new at the head; at least `low` when
  * any principal gains access; at least `medium` when a review is requested. Removals and resolved
  * findings never raise it: a change that only removes access is `none`.
+ *
+ * A finding that is new only because its principal stopped being an administrator (the rules leave
+ * administrators to admin-access, so at base nothing else was said of it) tells what remains of a
+ * power it already had: when that principal gains no access, the finding stays listed as new, but
+ * it does not raise the risk, request a review, block, or stand among the reasons.
  */
 import { type Config, RISK_LEVELS } from '../config/types.js'
 import type { PrincipalAccess } from '../engine/types.js'
@@ -32,6 +37,7 @@ interface Inputs {
 }
 
 export function verdictOf({ base, head, principals, resources, findings, config }: Inputs): Verdict {
+  const fresh = newInSubstance(findings, base, head, principals)
   const review: string[] = []
   const outside: string[] = []
   const headByName = new Map<string, PrincipalAccess>()
@@ -79,15 +85,14 @@ export function verdictOf({ base, head, principals, resources, findings, config 
           `New effective administrator while the tree holds confidential data: ${principalLabel(c.head.principal)} (${c.head.adminReason ?? 'can do everything'})`,
         )
     }
-    for (const f of findings) {
-      if (f.rule === 'privilege-escalation' && f.status === 'new')
+    for (const f of fresh) {
+      if (f.rule === 'privilege-escalation')
         escalations.push(`New privilege-escalation path while the tree holds confidential data: ${f.message}`)
     }
   }
   const reviewReasons = [...outside, ...review, ...downgrades, ...escalations]
   const securityReview = reviewReasons.length > 0
 
-  const fresh = findings.filter((f) => f.status === 'new')
   const gains = principals.filter((c) => c.added.length > 0)
   const losses = principals.filter((c) => c.removed.length > 0)
   let risk: RiskLevel = gains.length > 0 ? 'low' : 'none'
@@ -109,6 +114,39 @@ export function verdictOf({ base, head, principals, resources, findings, config 
   if (reasons.length === 0) reasons.push('No change in effective access')
 
   return { risk, securityReview, blocking: isBlocking(risk, fresh, config.failOn), reasons }
+}
+
+const signature = (f: Omit<Finding, 'status'>): string =>
+  [f.rule, f.principal ?? '', f.method ?? '', f.severity, f.message].join('\u0000')
+
+/**
+ * The new findings, less those that only remain of a base administrator's power: their principal
+ * was an effective administrator at base and gains no access at the head.
+ */
+function newInSubstance(
+  findings: Finding[],
+  base: Revision,
+  head: Revision,
+  principals: PrincipalChange[],
+): Finding[] {
+  const formerAdmins = new Set(
+    principals
+      .filter((c) => c.base?.isAdmin && c.head !== undefined && !c.head.isAdmin && c.added.length === 0)
+      .map((c) => c.head!.principal.id),
+  )
+  const baseKeys = new Set(base.findings.map((f) => f.key))
+  // Contract findings carry no key: count the inherited ones by what they say.
+  const inherited = new Map<string, number>()
+  for (const f of head.findings)
+    if (!baseKeys.has(f.key) && f.principalId !== undefined && formerAdmins.has(f.principalId))
+      inherited.set(signature(f), (inherited.get(signature(f)) ?? 0) + 1)
+  return findings.filter((f) => {
+    if (f.status !== 'new') return false
+    const left = inherited.get(signature(f)) ?? 0
+    if (left === 0) return true
+    inherited.set(signature(f), left - 1)
+    return false
+  })
 }
 
 export function isBlocking(risk: RiskLevel, fresh: Finding[], failOn: string[]): boolean {

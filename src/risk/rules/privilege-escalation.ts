@@ -67,6 +67,7 @@ function toFinding(ctx: EvaluationContext, e: Escalation): RuleFinding {
     method: e.method.id,
     severity: e.reachesAdmin ? 'critical' : 'high',
     principal: e.principal.name,
+    principalId: e.principal.id,
     message: messageOf(e),
   }
   const location = grantLocation(ctx, e.principal, key, e.keyResource) ?? e.principal.location

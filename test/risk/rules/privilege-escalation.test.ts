@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { defaultConfig } from '../../../src/config/types.js'
 import { effectiveAccess } from '../../../src/engine/access.js'
+import { emptyCoverage } from '../../../src/iac/types.js'
 import type { Model, Policy, Principal } from '../../../src/model/types.js'
+import { assessRevision } from '../../../src/risk/revision.js'
 import { privilegeEscalation } from '../../../src/risk/rules/privilege-escalation.js'
 import type { RuleFinding } from '../../../src/risk/types.js'
 import { model, policy, role, trustAccount, trustService, user } from '../../engine/modelBuilder.js'
@@ -202,5 +205,24 @@ describe('privilege-escalation', () => {
       ]),
     )
     expect(findings.map((f) => [f.method, f.severity])).toEqual([['lambda-001', 'high']])
+  })
+
+  it('weighs in its principal’s golf score: one privilege-escalation hazard per finding', () => {
+    const deployer = user('deployer', [
+      managed('deploy', [allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'])]),
+    ])
+    const target = role(
+      'lambda-logs',
+      [managed('logs', [allow('logs:PutLogEvents')])],
+      trustService('lambda.amazonaws.com'),
+    )
+    const revision = assessRevision(
+      { model: model([deployer, target]), coverage: emptyCoverage() },
+      defaultConfig(),
+    )
+    const [finding] = revision.findings.filter((f) => f.rule === 'privilege-escalation')
+    expect(finding).toMatchObject({ principal: 'deployer', principalId: deployer.id })
+    const hazards = revision.scores.get(deployer.id)!.lines.filter((l) => l.rule === 'privilege-escalation')
+    expect(hazards.map((l) => l.line)).toEqual([`privilege-escalation path 50: ${finding!.message}`])
   })
 })

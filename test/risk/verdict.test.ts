@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { analyzeDiff } from '../../src/cli/core.js'
+import { defaultConfig } from '../../src/config/types.js'
+import { loadTree } from '../../src/iac/load.js'
+import { memorySnapshot } from '../../src/source/folder.js'
+
+/** An EC2 instance role, as CloudFormation templates that signal a stack from an instance write it. */
+const template = (policy: string): string => `
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  RootRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: [ec2.amazonaws.com] }
+            Action: ['sts:AssumeRole']
+      Path: /
+${policy}
+  RootInstanceProfile:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      Path: /
+      Roles: [!Ref RootRole]
+`
+const inline = (action: string): string => `      Policies:
+        - PolicyName: root
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: '${action}'
+                Resource: '*'`
+const administrator = "      ManagedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess']"
+
+const diff = async (base: string, head: string, failOn: string[] = []) =>
+  analyzeDiff(
+    await loadTree(memorySnapshot({ 'stack.yaml': template(base) })),
+    await loadTree(memorySnapshot({ 'stack.yaml': template(head) })),
+    { ...defaultConfig(), failOn },
+  )
+
+describe('verdict', () => {
+  it('an administrator narrowed to cloudformation:* only loses access: risk none, though an escalation is now said', async () => {
+    const r = await diff(administrator, inline('cloudformation:*'), ['privilege-escalation'])
+    expect(r.principals.flatMap((p) => p.added)).toEqual([])
+    // What remains of its power is listed, as the rules left it to admin-access before.
+    expect(r.findings.filter((f) => f.status === 'new').map((f) => f.rule)).toContain('privilege-escalation')
+    expect(r.findings.filter((f) => f.status === 'resolved').map((f) => f.rule)).toEqual(['admin-access'])
+    expect(r.verdict).toEqual({
+      risk: 'none',
+      securityReview: false,
+      blocking: false,
+      reasons: ['1 principal loses access'],
+    })
+  })
+
+  it('the same escalation on a role that was no administrator raises the risk and blocks', async () => {
+    const r = await diff(inline('logs:PutLogEvents'), inline('cloudformation:*'), ['privilege-escalation'])
+    expect(r.verdict.risk).toBe('high')
+    expect(r.verdict.blocking).toBe(true)
+    expect(r.verdict.reasons[0]).toMatch(
+      /^High: role RootRole can take over any existing cloudformation resource/,
+    )
+  })
+})
