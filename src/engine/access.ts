@@ -79,7 +79,9 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   function inheritedAccess(p: Principal, reach: Reach[]): Grant[] {
     const own = direct.get(p)!
     if (reach.length === 0) return [...own]
-    const grants = [...own]
+    // Own grants sorted, then reached ones in the sorted order of their list: sorting the whole
+    // merges two runs.
+    const grants = [...own].sort(compareGrants)
     // Each list of reached grants is without repeats: what is left to check is the principal's own.
     const held = new HeldGrants(own)
     // One description and hop list per principal reached, shared by all the grants it passes on:

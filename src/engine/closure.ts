@@ -4,6 +4,7 @@
  * that can assume each other shares one answer), successors first, so each component merges its
  * members' grants with its successors' merged lists instead of walking every path again.
  */
+import { compareGrants } from './grants.js'
 import { HeldGrants } from './heldGrants.js'
 import type { AccessEdge, Grant } from './types.js'
 
@@ -15,7 +16,7 @@ export interface Reached {
 
 /**
  * For every principal id, the grants of the principals it reaches (its own included, marked by
- * `from`), without repeats: no grant in a list is covered by one before it.
+ * `from`), without repeats (no grant in a list is covered by another), sorted by compareGrants.
  */
 export function reachedGrants(
   ids: string[],
@@ -51,6 +52,8 @@ export function reachedGrants(
         list = mine
         for (const r of merged[j]!) if (!held.covers(r.grant)) list.push(r)
       }
+      // Two sorted runs: merged in linear time.
+      list.sort(byGrant)
     } else {
       const seen = new HeldGrants()
       list = []
@@ -61,11 +64,16 @@ export function reachedGrants(
       }
       for (const m of members) for (const grant of directOf(m)) take({ grant, from: m })
       for (const j of [...successors].sort((a, b) => a - b)) for (const r of merged[j]!) take(r)
+      list.sort(byGrant)
     }
     merged[i] = list
     for (const m of members) out.set(m, list)
   })
   return out
+}
+
+function byGrant(a: Reached, b: Reached): number {
+  return compareGrants(a.grant, b.grant)
 }
 
 /** Tarjan's strongly connected components, iteratively (paths can be long), successors first. */
