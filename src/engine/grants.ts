@@ -7,7 +7,13 @@ import { capabilitiesOf } from '../iam/capabilities.js'
 import type { Capability } from '../iam/types.js'
 import { CAPABILITIES } from '../iam/types.js'
 import type { Principal, Resource } from '../model/types.js'
-import { allowScopes, describeSource, type StatementSource, statementCovers } from './compile.js'
+import {
+  allowScopes,
+  type CompiledStatement,
+  describeSource,
+  type StatementSource,
+  statementCovers,
+} from './compile.js'
 import type { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { matchPrincipal } from './principalMatch.js'
@@ -72,64 +78,91 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
   const toCatalog = (i: number): number => (sub === undefined ? i : sub.positions[i]!)
   const allowing = [
     ...who.identity,
-    ...(resource.policy ?? []).filter((s) => matchPrincipal(s, principal) !== 'none'),
+    ...(resource.policy ?? []).filter((s) => s.effect === 'Allow' && matchPrincipal(s, principal) !== 'none'),
   ].filter((s) => s.effect === 'Allow' && statementCovers(s, scope.pattern))
-  const groups = new Map<
-    string,
-    {
-      service: string
-      capability: Capability
-      actions: string[]
-      conditional: boolean
-      sources: Set<StatementSource>
-      keys: Set<string>
-    }
-  >()
+  // Actions grouped by (service, capability), with their positions and whether each is conditional.
+  const groups = new Map<string, Map<Capability, Group>>()
   for (const local of result.allowed.indices()) {
     const position = toCatalog(local)
     if (!ctx.appliesTo(position, scope.pattern)) continue
     const action = ctx.actionAt(position)
-    const statements = allowing.filter((s) => s.actions.has(position))
+    const conditional = result.conditional.has(local)
+    let byCapability = groups.get(action.service)
+    if (byCapability === undefined) {
+      byCapability = new Map()
+      groups.set(action.service, byCapability)
+    }
     for (const capability of capabilitiesOf(action)) {
-      const key = `${action.service}\n${capability}`
-      let group = groups.get(key)
+      let group = byCapability.get(capability)
       if (group === undefined) {
-        group = {
-          service: action.service,
-          capability,
-          actions: [],
-          conditional: false,
-          sources: new Set(),
-          keys: new Set(),
-        }
-        groups.set(key, group)
+        group = { service: action.service, capability, actions: [], positions: [], conditionalAt: [] }
+        byCapability.set(capability, group)
       }
       group.actions.push(action.fullName)
-      if (result.conditional.has(local)) {
-        group.conditional = true
-        for (const s of statements) for (const k of s.conditionKeys) group.keys.add(k)
-      }
-      for (const s of statements) group.sources.add(s.source)
+      group.positions.push(position)
+      group.conditionalAt.push(conditional)
     }
   }
-  return [...groups.values()].map((g) => {
-    const sources = [...g.sources]
-    const grant: Grant = {
-      service: g.service,
-      capability: g.capability,
-      resource: scope.pattern,
-      actions: ctx.actionList(g.actions.sort()),
-      conditional: g.conditional,
-      via: sources.length > 0 ? sources.map(describeSource).join('; ') : 'resource policy',
-      sources,
+  const grants: Grant[] = []
+  for (const byCapability of groups.values()) {
+    for (const g of byCapability.values()) {
+      const { sources, keys } = allowedBy(g, allowing)
+      const grant: Grant = {
+        service: g.service,
+        capability: g.capability,
+        resource: scope.pattern,
+        actions: ctx.actionList(g.actions.sort()),
+        conditional: g.conditionalAt.includes(true),
+        via: sources.length > 0 ? sources.map(describeSource).join('; ') : 'resource policy',
+        sources,
+      }
+      if (scope.target !== undefined && resourceForms(scope.target).includes(scope.pattern)) {
+        if (scope.target.address !== undefined) grant.resourceAddress = scope.target.address
+      }
+      if (keys.length > 0) grant.conditions = keys
+      if (result.limitedBy.length > 0) grant.limitedBy = result.limitedBy
+      grants.push(grant)
     }
-    if (scope.target !== undefined && resourceForms(scope.target).includes(scope.pattern)) {
-      if (scope.target.address !== undefined) grant.resourceAddress = scope.target.address
+  }
+  return grants
+}
+
+interface Group {
+  service: string
+  capability: Capability
+  actions: string[]
+  /** Catalog positions of the actions, and whether each is allowed only under conditions. */
+  positions: number[]
+  conditionalAt: boolean[]
+}
+
+/**
+ * The statements that allow some action of a group, in the order they first do (by the group's
+ * actions, then by statement), and the condition keys of those that allow a conditional one.
+ */
+function allowedBy(
+  group: Group,
+  allowing: CompiledStatement[],
+): { sources: StatementSource[]; keys: string[] } {
+  const first: { at: number; order: number; statement: CompiledStatement }[] = []
+  const keys = new Set<string>()
+  const anyConditional = group.conditionalAt.includes(true)
+  allowing.forEach((statement, order) => {
+    let at = -1
+    for (let i = 0; i < group.positions.length; i++) {
+      if (!statement.actions.has(group.positions[i]!)) continue
+      if (at < 0) at = i
+      if (group.conditionalAt[i]) {
+        for (const k of statement.conditionKeys) keys.add(k)
+        break
+      }
+      if (!anyConditional) break
     }
-    if (g.keys.size > 0) grant.conditions = [...g.keys].sort()
-    if (result.limitedBy.length > 0) grant.limitedBy = result.limitedBy
-    return grant
+    if (at >= 0) first.push({ at, order, statement })
   })
+  first.sort((x, y) => x.at - y.at || x.order - y.order)
+  const sources = [...new Set(first.map((f) => f.statement.source))]
+  return { sources, keys: [...keys].sort() }
 }
 
 /** The service field of an ARN pattern, when it is written out (no wildcard or symbol in it). */
