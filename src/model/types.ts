@@ -59,6 +59,23 @@ export interface Principal {
   trustPolicy?: Policy
   tags?: Record<string, string>
   location?: SourceLocation
+  /** Users only: long-lived access keys the tree creates for the user. */
+  accessKeys?: AccessKey[]
+}
+
+/** A long-lived access key (`aws_iam_access_key`, `AWS::IAM::AccessKey`). */
+export interface AccessKey {
+  /** IaC address: Terraform address or CloudFormation logical id. */
+  address: string
+  /** `Active` unless the code says `Inactive`. */
+  status: 'Active' | 'Inactive'
+  /**
+   * Where the secret can be read besides the key itself: an output of the tree (`output "secret"`,
+   * a stack output with `!GetAtt Key.SecretAccessKey`), or the Terraform state in clear text (no
+   * `pgp_key`).
+   */
+  secretExposure?: { kind: 'output' | 'state'; detail: string; location?: SourceLocation }
+  location?: SourceLocation
 }
 
 export interface Resource {

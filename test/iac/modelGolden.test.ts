@@ -48,6 +48,10 @@ function modelText(result: LoadResult): string {
       policies: p.policies.map(describePolicy),
       boundary: p.boundary && describePolicy(p.boundary),
       trust: p.trustPolicy && describePolicy(p.trustPolicy),
+      accessKeys: p.accessKeys?.map(
+        (k) =>
+          `${k.address} ${k.status} at ${where(k.location)}${k.secretExposure ? `, secret in ${k.secretExposure.detail} ${where(k.secretExposure.location)}` : ''}`,
+      ),
     })),
     resources: model.resources.map((r) => ({
       id: r.id,

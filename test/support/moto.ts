@@ -1,12 +1,13 @@
 /**
  * Real Terraform against moto, a local AWS API emulator: start and stop moto, and run
- * `terraform init` / `plan` / `show -json` offline, from the provider mirror of the machine image.
+ * `terraform init` / `plan` / `show -json` (and `apply`) offline, from the provider mirror of the
+ * machine image. Several trees may run at once against one moto (their names must not clash).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /** Where the machine image keeps the AWS provider (`registry.terraform.io/hashicorp/aws/...`). */
 export const PROVIDER_MIRROR = process.env.ACCESS_DIFF_TF_MIRROR ?? '/opt/tf-plugins'
@@ -92,25 +93,66 @@ export interface TerraformRun {
   dir: string
   /** `terraform show -json` of the saved plan. */
   planJson: string
-  /**
-   * With `apply`: the plan made again after `terraform apply`, where every value is known
-   * (the applied state as planned values).
-   */
-  appliedPlanJson?: string
+  /** With `apply`: `terraform show -json` of the state after `terraform apply` (every value known). */
+  stateJson?: string
   cleanup(): void
 }
 
+export interface TerraformTree {
+  /** Folders copied into the working directory: `{ '.': '/path/root', 'modules/x': '/path/x' }`. */
+  copy?: Record<string, string>
+  /** Files written into the working directory after the copies (path relative to it). */
+  files?: Record<string, string>
+  /** Var files given to Terraform as `-var-file` (relative to the working directory). */
+  varFiles?: string[]
+  /**
+   * Directories (relative to the working directory) whose own `provider "aws"` block the moto
+   * override must patch; the root always is. A module without a provider block inherits the root's.
+   */
+  providerDirs?: string[]
+  apply?: boolean
+}
+
+/** What points a `provider "aws"` block at moto: merged into it as an override file. */
+function motoOverride(endpoint: string): string {
+  const e = JSON.stringify(endpoint)
+  return `provider "aws" {
+  region                      = "us-east-1"
+  profile                     = null
+  access_key                  = "test"
+  secret_key                  = "test"
+  s3_use_path_style           = true
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  skip_requesting_account_id  = false
+  endpoints {
+    iam           = ${e}
+    sts           = ${e}
+    s3            = ${e}
+    kms           = ${e}
+    organizations = ${e}
+  }
+}
+`
+}
+
 /**
- * Copies `fixture` to a temporary directory, points the AWS provider at moto through an override
- * file, and runs `terraform init` (from the mirror only), `plan -out` and `show -json`; with
- * `apply`, then `apply`, `plan -out` and `show -json` again.
+ * Builds the tree in a temporary directory, points the AWS provider at moto through override
+ * files, and runs `terraform init` (from the mirror only), `plan -out` and `show -json`; with
+ * `apply`, then `apply` and `show -json` of the state.
  */
-export function terraformPlan(fixture: string, motoEndpoint: string, apply = false): TerraformRun {
+export async function terraformRun(tree: TerraformTree, motoEndpoint: string): Promise<TerraformRun> {
   const root = mkdtempSync(join(tmpdir(), 'access-diff-tf-'))
   const cleanup = (): void => rmSync(root, { recursive: true, force: true })
   try {
     const dir = join(root, 'tree')
-    cpSync(fixture, dir, { recursive: true })
+    for (const [to, from] of Object.entries(tree.copy ?? {})) cpSync(from, join(dir, to), { recursive: true })
+    for (const [path, text] of Object.entries(tree.files ?? {})) {
+      const full = join(dir, path)
+      mkdirFor(full)
+      writeFileSync(full, text)
+    }
     const cliConfig = join(root, 'terraform.rc')
     writeFileSync(
       cliConfig,
@@ -125,25 +167,11 @@ export function terraformPlan(fixture: string, motoEndpoint: string, apply = fal
 }
 `,
     )
-    writeFileSync(
-      join(dir, 'moto_override.tf'),
-      `provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  s3_use_path_style           = true
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {
-    iam = ${JSON.stringify(motoEndpoint)}
-    sts = ${JSON.stringify(motoEndpoint)}
-    s3  = ${JSON.stringify(motoEndpoint)}
-    kms = ${JSON.stringify(motoEndpoint)}
-  }
-}
-`,
-    )
+    for (const d of ['.', ...(tree.providerDirs ?? [])]) {
+      const full = join(dir, d, 'moto_override.tf')
+      mkdirFor(full)
+      writeFileSync(full, motoOverride(motoEndpoint))
+    }
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TF_CLI_CONFIG_FILE: cliConfig,
@@ -156,30 +184,32 @@ export function terraformPlan(fixture: string, motoEndpoint: string, apply = fal
       AWS_EC2_METADATA_DISABLED: 'true',
     }
     delete env.AWS_PROFILE
-    const terraform = (...args: string[]): string => {
-      try {
-        return execFileSync('terraform', args, {
-          cwd: dir,
-          env,
-          encoding: 'utf8',
-          maxBuffer: 64 * 1024 * 1024,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
-      } catch (error) {
-        const e = error as { stdout?: string; stderr?: string }
-        throw new Error(`terraform ${args[0]} failed:\n${e.stderr ?? ''}\n${e.stdout ?? ''}`)
-      }
-    }
-    terraform('init', '-input=false', '-no-color', '-backend=false')
-    terraform('plan', '-input=false', '-no-color', '-lock=false', '-out=plan.out')
-    const planJson = terraform('show', '-json', '-no-color', 'plan.out')
-    if (!apply) return { dir, planJson, cleanup }
-    terraform('apply', '-input=false', '-no-color', '-lock=false', '-auto-approve', 'plan.out')
-    terraform('plan', '-input=false', '-no-color', '-lock=false', '-out=applied.out')
-    const appliedPlanJson = terraform('show', '-json', '-no-color', 'applied.out')
-    return { dir, planJson, appliedPlanJson, cleanup }
+    const terraform = (...args: string[]): Promise<string> =>
+      new Promise((resolve, reject) => {
+        execFile(
+          'terraform',
+          args,
+          { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+          (error, stdout, stderr) => {
+            if (error) reject(new Error(`terraform ${args[0]} failed in ${dir}:\n${stderr}\n${stdout}`))
+            else resolve(stdout)
+          },
+        )
+      })
+    const varArgs = (tree.varFiles ?? []).map((f) => `-var-file=${f}`)
+    await terraform('init', '-input=false', '-no-color', '-backend=false')
+    await terraform('plan', '-input=false', '-no-color', '-lock=false', '-out=plan.out', ...varArgs)
+    const planJson = await terraform('show', '-json', '-no-color', 'plan.out')
+    if (!tree.apply) return { dir, planJson, cleanup }
+    await terraform('apply', '-input=false', '-no-color', '-lock=false', '-auto-approve', 'plan.out')
+    const stateJson = await terraform('show', '-json', '-no-color')
+    return { dir, planJson, stateJson, cleanup }
   } catch (error) {
     cleanup()
     throw error
   }
+}
+
+function mkdirFor(file: string): void {
+  mkdirSync(dirname(file), { recursive: true })
 }

@@ -4,7 +4,7 @@
  * has been read, so a policy in one stack can attach to a role of another.
  */
 import { isAwsManagedPolicyArn } from '../../iam/managedPolicies.js'
-import type { Policy, Principal } from '../../model/types.js'
+import type { AccessKey, Policy, Principal } from '../../model/types.js'
 import { awsManagedPolicy } from '../policies.js'
 import { type Builder, policyFrom, strings, tagsOf } from './build.js'
 import { isRecord, type Resolver } from './intrinsics.js'
@@ -73,6 +73,25 @@ export function loadIam(
       ...(line !== undefined ? { line } : {}),
     })
     b.later.push(() => attachToNamed(b, r, props, policy, line))
+    return
+  }
+  if (type === 'AWS::IAM::AccessKey') {
+    b.later.push(() => {
+      const user = r.text(props.UserName, line)
+      const p = b.principal('user', user)
+      if (p === undefined) {
+        r.unresolved(`AccessKey ${id}: user ${user} is not defined in the tree`, line)
+        return
+      }
+      const key: AccessKey = {
+        address: scoped,
+        status: r.resolve(props.Status ?? 'Active', line) === 'Inactive' ? 'Inactive' : 'Active',
+        location: { file: r.t.file, ...(line !== undefined ? { line } : {}) },
+      }
+      const output = secretOutput(r, id)
+      if (output !== undefined) key.secretExposure = output
+      p.accessKeys = [...(p.accessKeys ?? []), key]
+    })
     return
   }
   if (type === 'AWS::IAM::UserToGroupAddition') {
@@ -204,4 +223,28 @@ function attachToNamed(
       else if (!p.policies.includes(policy)) p.policies.push(policy)
     }
   }
+}
+
+/** The stack output that gives the key's secret (`!GetAtt Key.SecretAccessKey`, or in a `!Sub`). */
+function secretOutput(r: Resolver, id: string): AccessKey['secretExposure'] {
+  const outputs = (r.t.parsed.root as Record<string, Value>).Outputs
+  if (!isRecord(outputs)) return undefined
+  const getAtt = JSON.stringify({ 'Fn::GetAtt': [id, 'SecretAccessKey'] }).slice(1, -1)
+  for (const [name, output] of Object.entries(outputs)) {
+    if (!isRecord(output)) continue
+    const text = JSON.stringify(output.Value ?? null)
+    if (
+      text.includes(getAtt) ||
+      text.includes(`"Fn::GetAtt":"${id}.SecretAccessKey"`) ||
+      text.includes(`\${${id}.SecretAccessKey}`)
+    ) {
+      const line = r.lineOf(output)
+      return {
+        kind: 'output',
+        detail: `stack output "${name}"`,
+        location: { file: r.t.file, ...(line !== undefined ? { line } : {}) },
+      }
+    }
+  }
+  return undefined
 }

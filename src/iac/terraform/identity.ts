@@ -4,7 +4,7 @@
  * target by name or ARN (possibly symbolic); a target outside the tree becomes a principal of its
  * own so that its grants are still reported.
  */
-import type { Policy, Principal, PrincipalType } from '../../model/types.js'
+import type { AccessKey, Policy, Principal, PrincipalType, SourceLocation } from '../../model/types.js'
 import { awsManagedPolicy } from '../policies.js'
 import { arnOf, type Env, nameOf, TYPES } from './attributes.js'
 import type { Instance } from './instances.js'
@@ -22,6 +22,20 @@ export interface IdentityContext {
   shared: SharedState
   env: Env
   defaultTags: Record<string, string>
+  /**
+   * Root module outputs that give an access key's secret, by the key's address without instance
+   * keys (`module.ci.aws_iam_access_key.deploy`).
+   */
+  secretOutputs?: Map<string, { name: string; location?: SourceLocation }>
+}
+
+/** `aws_iam_access_key.k.secret`, `aws_iam_access_key.k[0].secret`, `aws_iam_access_key.k[*].ses_smtp_password_v4`. */
+const SECRET_REFERENCE =
+  /\baws_iam_access_key\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.(?:secret|ses_smtp_password_v4)\b/g
+
+/** The access keys whose secret an output's expression (its source text) reads. */
+export function secretReferences(expression: string): string[] {
+  return [...expression.matchAll(SECRET_REFERENCE)].map((m) => `aws_iam_access_key.${m[1]}`)
 }
 
 export class Identities {
@@ -70,7 +84,9 @@ export class Identities {
       policies: [],
       location: i.location,
     }
-    const tags = { ...this.c.defaultTags, ...stringMap(i.argument('tags')) }
+    // IAM groups have no tags, so the provider's default tags do not reach them.
+    const defaults = type === 'group' ? {} : this.c.defaultTags
+    const tags = { ...defaults, ...stringMap(i.argument('tags')) }
     if (Object.keys(tags).length > 0) p.tags = tags
     if (type === 'role') {
       const trust = buildPolicy(
@@ -217,6 +233,9 @@ export class Identities {
         for (const u of strings(i.argument('users'))) this.join(this.find('user', u, i), group)
         return
       }
+      case 'aws_iam_access_key':
+        this.accessKey(this.find('user', ref('user'), i), i)
+        return
       case 'aws_iam_role_policies_exclusive': {
         // Terraform removes every inline policy not listed.
         const role = this.find('role', ref('role_name'), i)
@@ -234,6 +253,25 @@ export class Identities {
         return
       }
     }
+  }
+
+  private accessKey(user: Principal, i: Instance): void {
+    const key: AccessKey = {
+      address: i.address,
+      status: i.argument('status') === 'Inactive' ? 'Inactive' : 'Active',
+      location: i.location,
+    }
+    const output = this.c.secretOutputs?.get(i.address.replace(/\[[^\]]*\]/g, ''))
+    const pgp = i.argument('pgp_key')
+    if (output !== undefined)
+      key.secretExposure = {
+        kind: 'output',
+        detail: `output "${output.name}"`,
+        ...(output.location !== undefined ? { location: output.location } : {}),
+      }
+    else if (pgp === undefined || pgp === null || pgp === '')
+      key.secretExposure = { kind: 'state', detail: 'the Terraform state, in clear text (no pgp_key)' }
+    user.accessKeys = [...(user.accessKeys ?? []), key]
   }
 
   private join(user: Principal, group: Principal): void {

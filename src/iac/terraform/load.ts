@@ -3,11 +3,11 @@
  * directory calls as a local module) evaluated statically, its resources made into one model.
  */
 import { posix } from 'node:path'
-import type { Model } from '../../model/types.js'
+import type { Model, SourceLocation } from '../../model/types.js'
 import { emptyCoverage, type LoaderOptions, type LoadResult, type Snapshot } from '../types.js'
 import type { ParsedFile } from './ast.js'
 import { hclParser } from './hcl.js'
-import { Identities } from './identity.js'
+import { Identities, secretReferences } from './identity.js'
 import { Resources } from './resources.js'
 import { LoadState, SharedState } from './state.js'
 
@@ -29,7 +29,12 @@ export async function loadTerraform(snapshot: Snapshot, options: LoaderOptions =
     const state = new LoadState(shared, dir)
     const root = state.root()
     const instances = root.allInstances()
-    const c = { shared, env: state.env, defaultTags: state.defaultTags }
+    const c = {
+      shared,
+      env: state.env,
+      defaultTags: state.defaultTags,
+      secretOutputs: secretOutputs(root.files),
+    }
     const identities = new Identities(c)
     identities.add(instances)
     const resources = new Resources(c)
@@ -43,6 +48,19 @@ export async function loadTerraform(snapshot: Snapshot, options: LoaderOptions =
   if (model.homeAccounts.length === 0) model.homeAccounts.push(new LoadState(shared, '').env.account)
   coverage.filesAnalyzed = shared.filesLoaded.size
   return { model, coverage, filesRead: [...shared.filesRead].sort() }
+}
+
+/** The root module's outputs that read an access key's secret (what `terraform output` shows). */
+function secretOutputs(files: ParsedFile[]): Map<string, { name: string; location: SourceLocation }> {
+  const out = new Map<string, { name: string; location: SourceLocation }>()
+  for (const f of files)
+    for (const b of f.body.blocks) {
+      const value = b.type === 'output' ? b.body.attributes.get('value') : undefined
+      if (value === undefined) continue
+      for (const key of secretReferences(value.text))
+        if (!out.has(key)) out.set(key, { name: b.labels[0] ?? '', location: { file: f.path, line: b.line } })
+    }
+  return out
 }
 
 /** Two root modules may define the same thing (examples of one module): ids stay unique. */

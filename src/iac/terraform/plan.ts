@@ -7,7 +7,7 @@
 import { ACCOUNT_SYMBOL, REGION_SYMBOL } from '../policies.js'
 import { emptyCoverage, type LoaderOptions, type LoadResult, type Snapshot } from '../types.js'
 import { computedAttribute, type Env } from './attributes.js'
-import { Identities } from './identity.js'
+import { Identities, secretReferences } from './identity.js'
 import type { Instance } from './instances.js'
 import { Resources } from './resources.js'
 import { SharedState } from './state.js'
@@ -30,11 +30,14 @@ interface ConfigResource {
 }
 interface ConfigModule {
   resources?: ConfigResource[]
+  outputs?: Record<string, { expression?: { references?: string[] } } | undefined>
   module_calls?: Record<string, { module?: ConfigModule }>
 }
 interface Plan {
   format_version?: string
   planned_values?: { root_module?: PlanModule }
+  /** `terraform show -json` of a state (no plan file): its values, all known. */
+  values?: { root_module?: PlanModule }
   prior_state?: { values?: { root_module?: PlanModule } }
   resource_changes?: { address?: string; change?: { after_unknown?: Record<string, unknown> } }[]
   configuration?: { root_module?: ConfigModule }
@@ -66,8 +69,9 @@ export function loadTerraformPlan(planJson: string, file: string, options: Loade
     coverage.errors.push({ file, message: `not JSON: ${(e as Error).message}` })
     return { model, coverage }
   }
-  if (typeof plan !== 'object' || plan === null || plan.planned_values === undefined) {
-    coverage.errors.push({ file, message: 'not a Terraform plan (no planned_values)' })
+  const planned = typeof plan === 'object' && plan !== null ? (plan.planned_values ?? plan.values) : undefined
+  if (planned === undefined) {
+    coverage.errors.push({ file, message: 'not a Terraform plan or state (no planned_values or values)' })
     return { model, coverage }
   }
   coverage.filesAnalyzed = 1
@@ -87,9 +91,13 @@ export function loadTerraformPlan(planJson: string, file: string, options: Loade
   }
   for (const m of modules(plan.prior_state?.values?.root_module))
     for (const r of m.resources ?? []) if (r.mode === 'data') add(r)
-  for (const m of modules(plan.planned_values.root_module)) for (const r of m.resources ?? []) add(r)
+  for (const m of modules(planned.root_module)) for (const r of m.resources ?? []) add(r)
 
-  const c = { shared, env, defaultTags: {} }
+  const secretOutputs = new Map<string, { name: string; location: { file: string } }>()
+  for (const [name, o] of Object.entries(plan.configuration?.root_module?.outputs ?? {}))
+    for (const key of secretReferences((o?.expression?.references ?? []).join(' ')))
+      if (!secretOutputs.has(key)) secretOutputs.set(key, { name, location: { file } })
+  const c = { shared, env, defaultTags: {}, secretOutputs }
   const identities = new Identities(c)
   identities.add(instances)
   const resources = new Resources(c)
@@ -122,9 +130,10 @@ function collectReferences(
   for (const r of m.resources ?? []) {
     // Every configured argument is listed (references or none): an unknown one that is not
     // configured is merely computed by the provider, not a value the author wrote.
+    // References stay relative to their module: an instance resolves them in its own module
+    // instance (`module.reader["a"].`), which the configuration's address does not name.
     const refs: Record<string, string[]> = {}
-    for (const [k, e] of Object.entries(r.expressions ?? {}))
-      refs[k] = (e?.references ?? []).map((x) => `${prefix}${x}`)
+    for (const [k, e] of Object.entries(r.expressions ?? {})) refs[k] = e?.references ?? []
     if (r.address) into.set(`${prefix}${r.address}`, refs)
   }
   for (const [name, call] of Object.entries(m.module_calls ?? {}))
@@ -146,6 +155,9 @@ function planInstance(
   const values = r.values ?? {}
   const recovering = new Set<string>()
   const argument = (name: string): Value | undefined => {
+    // `tags_all` holds the provider's default tags too, which HCL merges into `tags`.
+    if (name === 'tags' && typeof values.tags_all === 'object' && values.tags_all !== null)
+      return fromJson(values.tags_all)
     if (Object.hasOwn(values, name) && values[name] !== null) return fromJson(values[name])
     if (unknown[name] !== true) return undefined
     const configured = references.get(configAddress)
@@ -157,7 +169,8 @@ function planInstance(
     if (recovering.has(name)) return undefined
     recovering.add(name)
     try {
-      const refs = references.get(configAddress)?.[name] ?? []
+      const refs = instanceReferences(references.get(configAddress)?.[name] ?? [], address, prefix, byAddress)
+      if (refs === undefined) return undefined
       // Terraform lists a resource's attribute and then the resource itself; the value is that
       // attribute only when the expression names nothing else (`jsonencode({...})` naming two
       // resources is not the first of them).
@@ -193,4 +206,30 @@ function planInstance(
     lineOf: () => undefined,
   }
   return instance
+}
+
+/**
+ * The references of one instance's argument, as addresses of that instance's module instance.
+ * `aws_iam_role.team[each.key]` is listed as `aws_iam_role.team` and `each.key`: for the instance
+ * `aws_iam_role_policy.team["a"]` that is `aws_iam_role.team["a"]` when that instance exists
+ * (likewise `count.index`). `each.value` is not taken for the key (a map's value is not its key):
+ * undefined, the value stays unknown.
+ */
+function instanceReferences(
+  refs: string[],
+  address: string,
+  prefix: string,
+  byAddress: Map<string, Instance>,
+): string[] | undefined {
+  const iterators = refs.filter((r) => /^(each|count)\./.test(r))
+  const rest = refs.filter((r) => !/^(each|count)\./.test(r)).map((r) => `${prefix}${r}`)
+  if (iterators.length === 0) return rest
+  if (iterators.some((r) => r !== 'each.key' && r !== 'count.index')) return undefined
+  const key = /(\[[^\]]*\])$/.exec(address)?.[1]
+  if (key === undefined) return undefined
+  return rest.map((r) => {
+    if (byAddress.has(`${r}${key}`)) return `${r}${key}`
+    const at = r.lastIndexOf('.')
+    return byAddress.has(`${r.slice(0, at)}${key}`) ? `${r.slice(0, at)}${key}${r.slice(at)}` : r
+  })
 }

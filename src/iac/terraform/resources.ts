@@ -109,7 +109,8 @@ export class Resources {
       if (k !== '') this.byRef.set(`${i.type}:${k}`, r)
     const own = OWN_POLICY[i.type]
     const value = own ? i.argument(own) : undefined
-    if (own && value !== undefined && value !== null) this.attachPolicy(r, i, value, own)
+    // A state or plan holds "" where no policy is set (and the policy of a separate resource once refreshed).
+    if (own && value !== undefined && value !== null && value !== '') this.attachPolicy(r, i, value, own)
     const acl = i.argument('acl')
     if (i.type === 'aws_s3_bucket' && typeof acl === 'string') this.publicAcl(r, acl, i)
   }

@@ -1,10 +1,12 @@
 /**
  * credentials-exposure: a principal can mint credentials for another user (access keys, console
  * password, service-specific credentials) and so act as that user; or it can read every secret or
- * parameter of the account, not only those of its application. Administrators are left to
- * admin-access.
+ * parameter of the account, not only those of its application (administrators are left to
+ * admin-access for both); or the tree creates a long-lived access key for a user, worse when its
+ * secret is an output or sits in the Terraform state in clear text.
  */
 import type { Grant } from '../../engine/types.js'
+import type { Severity } from '../../report/contract.js'
 import type { Rule, RuleFinding } from '../types.js'
 import { locationOf, principalLabel } from '../words.js'
 
@@ -18,9 +20,12 @@ function everySecret(grant: Grant): boolean {
   return /^(secret:|parameter\/?)?\*$/.test(name)
 }
 
+const KEY_SEVERITY: Severity[] = ['low', 'medium', 'high', 'critical']
+
 export const credentialsExposure: Rule = {
   id: 'credentials-exposure',
-  description: 'A principal can create credentials for other users, or read secrets widely.',
+  description:
+    'A principal can create credentials for other users or read secrets widely, or a user has a long-lived access key.',
   docs: '#credentials-exposure',
   check({ access }) {
     const findings: RuleFinding[] = []
@@ -61,6 +66,26 @@ export const credentialsExposure: Rule = {
         findings.push(finding)
       }
     }
+    for (const a of access.principals)
+      for (const k of a.principal.accessKeys ?? []) {
+        const exposure = k.secretExposure
+        // An inactive key is low whatever happens to its secret; else by where the secret is.
+        const level =
+          k.status === 'Inactive' ? 0 : exposure?.kind === 'output' ? 2 : exposure?.kind === 'state' ? 1 : 0
+        const severity = KEY_SEVERITY[Math.min(level + (a.isAdmin ? 1 : 0), KEY_SEVERITY.length - 1)]!
+        const where = exposure === undefined ? '' : `; its secret is in ${exposure.detail}`
+        const finding: RuleFinding = {
+          key: `credentials-exposure:access-key:${a.principal.id}:${k.address}`,
+          rule: 'credentials-exposure',
+          severity,
+          principal: a.principal.name,
+          principalId: a.principal.id,
+          message: `${principalLabel(a.principal)}${a.isAdmin ? ' (an administrator)' : ''} has a long-lived ${k.status === 'Inactive' ? 'inactive ' : ''}access key (${k.address})${where}`,
+        }
+        const location = locationOf(exposure?.location ?? k.location)
+        if (location !== undefined) finding.location = location
+        findings.push(finding)
+      }
     const byKey = new Map(findings.map((f) => [f.key, f]))
     return [...byKey.values()].sort((x, y) => x.key.localeCompare(y.key))
   },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { AccessKey } from '../../../src/model/types.js'
 import { credentialsExposure } from '../../../src/risk/rules/credentials-exposure.js'
 import { HOME, model, policy, user } from '../../engine/modelBuilder.js'
 import { lines, runRule } from '../ruleHarness.js'
@@ -38,5 +39,81 @@ describe('credentials-exposure', () => {
   it.each(cases)('$name', ({ statements, expected }) => {
     const m = model([user('dev', [policy('dev', statements)]), user('ops', [])])
     expect(lines(runRule(credentialsExposure, m))).toEqual(expected)
+  })
+})
+
+describe('credentials-exposure: long-lived access keys', () => {
+  const key = (extra: Partial<AccessKey> = {}): AccessKey => ({
+    address: 'aws_iam_access_key.ci',
+    status: 'Active',
+    location: { file: 'iam.tf', line: 12 },
+    ...extra,
+  })
+  const read = [policy('read', [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }])]
+  const admin = [policy('admin', [{ Effect: 'Allow', Action: '*', Resource: '*' }])]
+  const keyCases: { name: string; policies: typeof read; keys: AccessKey[]; expected: string[] }[] = [
+    { name: 'valid: a user without keys', policies: read, keys: [], expected: [] },
+    {
+      name: 'invalid: a key whose secret is encrypted (pgp_key)',
+      policies: read,
+      keys: [key()],
+      expected: ['low user ci has a long-lived access key (aws_iam_access_key.ci)'],
+    },
+    {
+      name: 'invalid: a key whose secret is in the state in clear text',
+      policies: read,
+      keys: [
+        key({ secretExposure: { kind: 'state', detail: 'the Terraform state, in clear text (no pgp_key)' } }),
+      ],
+      expected: [
+        'medium user ci has a long-lived access key (aws_iam_access_key.ci); its secret is in the Terraform state, in clear text (no pgp_key)',
+      ],
+    },
+    {
+      name: 'invalid: a key whose secret is an output',
+      policies: read,
+      keys: [key({ secretExposure: { kind: 'output', detail: 'output "ci_secret"' } })],
+      expected: [
+        'high user ci has a long-lived access key (aws_iam_access_key.ci); its secret is in output "ci_secret"',
+      ],
+    },
+    {
+      name: 'invalid: an administrator’s key whose secret is an output',
+      policies: admin,
+      keys: [key({ secretExposure: { kind: 'output', detail: 'output "ci_secret"' } })],
+      expected: [
+        'critical user ci (an administrator) has a long-lived access key (aws_iam_access_key.ci); its secret is in output "ci_secret"',
+      ],
+    },
+    {
+      name: 'invalid: an inactive key, wherever its secret is',
+      policies: read,
+      keys: [key({ status: 'Inactive', secretExposure: { kind: 'output', detail: 'output "ci_secret"' } })],
+      expected: [
+        'low user ci has a long-lived inactive access key (aws_iam_access_key.ci); its secret is in output "ci_secret"',
+      ],
+    },
+  ]
+  it.each(keyCases)('$name', ({ policies, keys, expected }) => {
+    const m = model([user('ci', policies, keys.length > 0 ? { accessKeys: keys } : {})])
+    expect(lines(runRule(credentialsExposure, m))).toEqual(expected)
+  })
+
+  it('points at the output that gives the secret, else at the key', () => {
+    const at = { file: 'outputs.tf', line: 3 }
+    const m = model([
+      user('ci', read, {
+        accessKeys: [key({ secretExposure: { kind: 'output', detail: 'output "s"', location: at } })],
+      }),
+      user('ops', read, { accessKeys: [key({ address: 'aws_iam_access_key.ops' })] }),
+    ])
+    const findings = runRule(credentialsExposure, m)
+    expect(findings.map((f) => [f.key, f.location])).toEqual([
+      [`credentials-exposure:access-key:arn:aws:iam::${HOME}:user/ci:aws_iam_access_key.ci`, at],
+      [
+        `credentials-exposure:access-key:arn:aws:iam::${HOME}:user/ops:aws_iam_access_key.ops`,
+        { file: 'iam.tf', line: 12 },
+      ],
+    ])
   })
 })
