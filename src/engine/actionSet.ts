@@ -13,12 +13,19 @@ export interface ActionUniverse {
   empty(): ActionSet
 }
 
+/** A trie over lists of action patterns, for the sets of Action and NotAction elements. */
+interface PatternNode {
+  set?: ActionSet
+  next?: Map<string, PatternNode>
+}
+
 export class ActionIndex implements ActionUniverse {
   readonly actions: readonly ActionInfo[]
   readonly words: number
   private readonly positions = new Map<ActionInfo, number>()
   private readonly byService = new Map<string, { from: number; to: number }>()
-  private readonly patternSets = new Map<string, ActionSet>()
+  private readonly patternSets: PatternNode = {}
+  private readonly notPatternSets: PatternNode = {}
   private fullSet: ActionSet | undefined
   private byArnService: Map<string, ActionSet> | undefined
 
@@ -51,25 +58,40 @@ export class ActionIndex implements ActionUniverse {
 
   /** The actions an Action element covers (a shared set: do not modify it). */
   ofPatterns(patterns: readonly string[]): ActionSet {
-    const key = patterns.join('\n')
-    let set = this.patternSets.get(key)
-    if (set === undefined) {
-      set = this.empty()
-      for (const pattern of patterns) {
-        for (const action of this.catalog.expand(pattern).actions) set.add(this.positions.get(action)!)
-      }
-      this.patternSets.set(key, set)
-    }
-    return set
+    const node = this.patternNode(this.patternSets, patterns)
+    node.set ??= this.expandPatterns(patterns)
+    return node.set
   }
 
   /** What a NotAction element covers: everything else (a shared set: do not modify it). */
   ofNotPatterns(patterns: readonly string[]): ActionSet {
-    const key = `!${patterns.join('\n')}`
-    let set = this.patternSets.get(key)
-    if (set === undefined) {
-      set = this.full().minus(this.ofPatterns(patterns))
-      this.patternSets.set(key, set)
+    const node = this.patternNode(this.notPatternSets, patterns)
+    node.set ??= this.full().minus(this.ofPatterns(patterns))
+    return node.set
+  }
+
+  /**
+   * The node of a list of patterns in a trie keyed by the patterns themselves: policy documents
+   * repeat their Action elements, and a lookup this way builds no key string.
+   */
+  private patternNode(root: PatternNode, patterns: readonly string[]): PatternNode {
+    let node = root
+    for (const pattern of patterns) {
+      node.next ??= new Map()
+      let child = node.next.get(pattern)
+      if (child === undefined) {
+        child = {}
+        node.next.set(pattern, child)
+      }
+      node = child
+    }
+    return node
+  }
+
+  private expandPatterns(patterns: readonly string[]): ActionSet {
+    const set = this.empty()
+    for (const pattern of patterns) {
+      for (const action of this.catalog.expand(pattern).actions) set.add(this.positions.get(action)!)
     }
     return set
   }

@@ -67,7 +67,30 @@ export interface CompiledStatement {
 }
 
 export function compilePolicy(policy: Policy, index: ActionIndex): CompiledStatement[] {
-  return policy.document.statements.map((statement) => compileStatement(policy, statement, index))
+  const statements = policy.document.statements
+  const out = new Array<CompiledStatement>(statements.length)
+  for (let i = 0; i < statements.length; i++) out[i] = compileStatement(policy, statements[i]!, index)
+  return out
+}
+
+/** Set while widening resource patterns: whether one held an IAM policy variable. */
+let sawVariables = false
+
+/**
+ * The patterns with IAM policy variables widened to wildcards (see `sawVariables`). Patterns
+ * without a placeholder are kept as they are, and the list too when none has one.
+ */
+function widen(patterns: string[]): string[] {
+  let i = 0
+  while (i < patterns.length && !patterns[i]!.includes('${')) i++
+  if (i === patterns.length) return patterns.slice()
+  const out = patterns.slice(0, i)
+  for (; i < patterns.length; i++) {
+    const widened = policyVariablesAsWildcards(patterns[i]!)
+    if (widened.hasVariables) sawVariables = true
+    out.push(widened.pattern)
+  }
+  return out
 }
 
 function compileStatement(policy: Policy, statement: Statement, index: ActionIndex): CompiledStatement {
@@ -75,39 +98,42 @@ function compileStatement(policy: Policy, statement: Statement, index: ActionInd
   if (statement.action !== undefined) actions = index.ofPatterns(statement.action)
   else if (statement.notAction !== undefined) actions = index.ofNotPatterns(statement.notAction)
   else actions = index.empty()
-  let usesVariables = false
-  const widen = (patterns: string[] | undefined): string[] | undefined => {
-    if (patterns === undefined) return undefined
-    return patterns.map((p) => {
-      const widened = policyVariablesAsWildcards(p)
-      usesVariables ||= widened.hasVariables
-      return widened.pattern
-    })
-  }
-  const resources = widen(statement.resource)
-  const notResources = widen(statement.notResource)
+  sawVariables = false
+  const resources = statement.resource === undefined ? undefined : widen(statement.resource)
+  const notResources = statement.notResource === undefined ? undefined : widen(statement.notResource)
+  const usesVariables = sawVariables
+  const conditions = statement.conditions
   const location = policy.statementLocations?.[statement.index] ?? policy.location
-  const compiled: CompiledStatement = {
+  const source: StatementSource = {
+    policyId: policy.id,
+    policyName: policy.name,
+    origin: policy.origin,
+    statement: statement.sid !== undefined && statement.sid !== '' ? statement.sid : `#${statement.index}`,
+  }
+  if (location !== undefined) source.location = location
+  let conditionKeys: string[] = []
+  let onRequester: PrincipalCondition[] | undefined
+  if (conditions.length > 0) {
+    conditionKeys = [...new Set(conditions.map((c) => c.key))].sort()
+    const found = principalConditions(statement)
+    if (found.length > 0) onRequester = found
+  }
+  // Every statement has the same fields, in the same order (absent ones undefined): the decision
+  // loops then read them with one hidden class.
+  return {
     effect: statement.effect,
     actions,
-    conditional: statement.conditions.length > 0 || usesVariables,
-    conditionKeys: [...new Set(statement.conditions.map((c) => c.key))].sort(),
+    resources,
+    notResources,
+    principals: statement.principal,
+    notPrincipals: statement.notPrincipal,
+    conditional: conditions.length > 0 || usesVariables,
+    conditionKeys,
     usesVariables,
-    source: {
-      policyId: policy.id,
-      policyName: policy.name,
-      origin: policy.origin,
-      statement: statement.sid !== undefined && statement.sid !== '' ? statement.sid : `#${statement.index}`,
-      ...(location !== undefined ? { location } : {}),
-    },
+    source,
+    projections: undefined,
+    principalConditions: onRequester,
   }
-  if (resources !== undefined) compiled.resources = resources
-  if (notResources !== undefined) compiled.notResources = notResources
-  const onRequester = principalConditions(statement)
-  if (onRequester.length > 0) compiled.principalConditions = onRequester
-  if (statement.principal !== undefined) compiled.principals = statement.principal
-  if (statement.notPrincipal !== undefined) compiled.notPrincipals = statement.notPrincipal
-  return compiled
 }
 
 /** The statement applies to every resource the scope matches. */

@@ -43,16 +43,31 @@ export interface Decision {
   deniedBy: StatementSource[]
 }
 
+/** A context with what `decide` learns about it. */
+interface ContextEntry<T extends PrincipalContext | ResourceContext> {
+  context: T
+  /** Requests decided on it, up to UNION_AFTER. */
+  decides: number
+  /** Every action its statements name, built once it has seen UNION_AFTER requests. */
+  mentioned?: ActionSet
+}
+
+/** Requests on one context after which the union of its actions pays for itself. */
+const UNION_AFTER = 16
+
+function implicitDeny(): Decision {
+  return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
+}
+
 export class EvaluationContext {
   readonly index: ActionIndex
   private readonly compiled = new Map<string, CompiledStatement[]>()
-  private readonly principalContexts = new Map<Principal, PrincipalContext>()
-  private readonly resourceContexts = new Map<Resource, ResourceContext>()
+  private readonly principalContexts = new Map<Principal, ContextEntry<PrincipalContext>>()
+  private readonly resourceContexts = new Map<Resource, ContextEntry<ResourceContext>>()
   readonly principalsById: Map<string, Principal>
   private readonly applicability = new Map<string, Map<string, boolean>>()
   private byForm: Map<string, Resource> | undefined
   private readonly subUniverses = new Map<string, SubUniverse>()
-  private readonly mentioned = new WeakMap<PrincipalContext | ResourceContext, ActionSet>()
   private readonly actionLists = new Map<string, string[]>()
 
   constructor(
@@ -86,39 +101,54 @@ export class EvaluationContext {
   }
 
   principal(principal: Principal): PrincipalContext {
-    let context = this.principalContexts.get(principal)
-    if (context === undefined) {
-      const policies = [...principal.policies]
-      for (const groupId of principal.groups ?? []) {
-        const group = this.principalsById.get(groupId)
-        if (group !== undefined) policies.push(...group.policies)
-      }
-      context = {
-        principal,
-        identity: policies.flatMap((p) => this.compile(p)),
-        scps: this.applicable(this.model.serviceControlPolicies, principal.account),
-      }
-      if (principal.account !== undefined) context.account = principal.account
-      if (principal.boundary !== undefined) context.boundary = this.compile(principal.boundary)
-      this.principalContexts.set(principal, context)
-    }
-    return context
+    return this.principalEntry(principal).context
   }
 
   resource(resource: Resource | undefined): ResourceContext {
     if (resource === undefined) return NO_RESOURCE
-    let context = this.resourceContexts.get(resource)
-    if (context === undefined) {
+    return this.resourceEntry(resource).context
+  }
+
+  private principalEntry(principal: Principal): ContextEntry<PrincipalContext> {
+    let entry = this.principalContexts.get(principal)
+    if (entry === undefined) {
+      const identity: CompiledStatement[] = []
+      for (const policy of principal.policies) this.compileInto(policy, identity)
+      for (const groupId of principal.groups ?? []) {
+        const group = this.principalsById.get(groupId)
+        if (group !== undefined) for (const policy of group.policies) this.compileInto(policy, identity)
+      }
+      const context: PrincipalContext = {
+        principal,
+        identity,
+        scps: this.applicable(this.model.serviceControlPolicies, principal.account),
+      }
+      if (principal.account !== undefined) context.account = principal.account
+      if (principal.boundary !== undefined) context.boundary = this.compile(principal.boundary)
+      entry = { context, decides: 0 }
+      this.principalContexts.set(principal, entry)
+    }
+    return entry
+  }
+
+  private resourceEntry(resource: Resource): ContextEntry<ResourceContext> {
+    let entry = this.resourceContexts.get(resource)
+    if (entry === undefined) {
       const account = resource.account ?? this.model.homeAccounts[0]
-      context = {
+      const context: ResourceContext = {
         policyIsAuthoritative: AUTHORITATIVE_TYPES.has(resource.type),
         rcps: this.applicable(this.model.resourceControlPolicies, account),
       }
       if (account !== undefined) context.account = account
       if (resource.policy !== undefined) context.policy = this.compile(resource.policy)
-      this.resourceContexts.set(resource, context)
+      entry = { context, decides: 0 }
+      this.resourceContexts.set(resource, entry)
     }
-    return context
+    return entry
+  }
+
+  private compileInto(policy: Policy, into: CompiledStatement[]): void {
+    for (const statement of this.compile(policy)) into.push(statement)
   }
 
   /**
@@ -128,41 +158,44 @@ export class EvaluationContext {
   decide(request: Request): Decision {
     const action = this.index.catalog.action(request.action)
     const position = action && this.index.indexOf(action)
-    if (action === undefined || position === undefined) {
-      return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
+    if (action === undefined || position === undefined) return implicitDeny()
+    const who = this.principalEntry(request.principal)
+    const resource = request.target === undefined ? undefined : this.resourceEntry(request.target)
+    // Path finding asks a context about many actions, most of which no statement mentions: past a
+    // few requests, the union of its statements' actions answers those at once.
+    if (this.unmentioned(who, position) && (resource === undefined || this.unmentioned(resource, position))) {
+      return implicitDeny()
     }
-    const who = this.principal(request.principal)
-    const resource = this.resource(request.target)
-    // Most requests of path finding name an action no statement mentions: nothing to evaluate.
-    if (!this.mentions(who, position) && !this.mentions(resource, position)) {
-      return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
-    }
-    const only = (list: CompiledStatement[]): CompiledStatement[] =>
-      list.filter((s) => s.actions.has(position))
-    const projectedWho: PrincipalContext = { ...who, identity: only(who.identity), scps: who.scps.map(only) }
-    if (who.boundary !== undefined) projectedWho.boundary = only(who.boundary)
-    const projectedResource: ResourceContext = { ...resource, rcps: resource.rcps.map(only) }
-    if (resource.policy !== undefined) projectedResource.policy = only(resource.policy)
     const literalStar = request.resource === '*' && action.resourceTypes.length === 0
-    const result = decideSingle(projectedWho, request.resource, projectedResource, literalStar)
+    const result = decideSingle(
+      who.context,
+      request.resource,
+      resource === undefined ? NO_RESOURCE : resource.context,
+      literalStar,
+      position,
+    )
     if (result.allowed) return { decision: 'allow', conditional: result.conditional, deniedBy: [] }
     if (result.denied) return { decision: 'explicit-deny', conditional: false, deniedBy: result.deniedBy }
-    return { decision: 'implicit-deny', conditional: false, deniedBy: [] }
+    return implicitDeny()
   }
 
-  /** Whether any statement of the context (Allow or Deny, any policy) names the action. */
-  private mentions(context: PrincipalContext | ResourceContext, position: number): boolean {
-    let union = this.mentioned.get(context)
-    if (union === undefined) {
-      union = this.index.empty()
+  /** Whether no statement of the context (Allow or Deny, any policy) names the action, once known. */
+  private unmentioned(entry: ContextEntry<PrincipalContext | ResourceContext>, position: number): boolean {
+    if (entry.decides < UNION_AFTER) {
+      entry.decides++
+      return false
+    }
+    if (entry.mentioned === undefined) {
+      const union = this.index.empty()
+      const context = entry.context
       const lists =
         'identity' in context
           ? [context.identity, context.boundary ?? [], ...context.scps]
           : [context.policy ?? [], ...context.rcps]
       for (const list of lists) for (const s of list) union.unionWith(s.actions)
-      this.mentioned.set(context, union)
+      entry.mentioned = union
     }
-    return union.has(position)
+    return !entry.mentioned.has(position)
   }
 
   /**

@@ -17,7 +17,7 @@
  * - Conditions are not guessed: an allow that needs a condition is reported as conditional, and a
  *   conditional Deny does not remove access.
  */
-import { wildcardMatch } from '../iam/wildcard.js'
+import { hasWildcard, wildcardMatch } from '../iam/wildcard.js'
 import type { Principal } from '../model/types.js'
 import type { ActionSet, ActionUniverse } from './actionSet.js'
 import type { CompiledStatement, StatementSource } from './compile.js'
@@ -296,109 +296,135 @@ const ANY = 1
 const UNCONDITIONAL = 2
 const BOTH = ANY | UNCONDITIONAL
 
-type Admission = 'all' | 'control' | 'direct' | 'account' | 'direct-not-everyone' | 'everyone'
+/** How a single request's resource meets a statement. */
+const CONCRETE = 0
+const PATTERN = 1
+const LITERAL_STAR_SCOPE = 2
+type ScopeMode = typeof CONCRETE | typeof PATTERN | typeof LITERAL_STAR_SCOPE
 
 /**
- * `evaluateScope` for one action, with two bits instead of sets: the statements given must be the
- * ones that name the action. Same steps in the same order as `evaluateWith` (the consistency test
- * holds the two together); `literalStar` reads the scope as the request resource `*` itself, as AWS
- * does for actions without resource types. Written without closures: it is the hot path of
- * path finding and of the privilege-escalation rule.
+ * `evaluateScope` for one action (at `position` in the statements' action sets), with two bits
+ * instead of sets: statements that do not name the action are passed over. Same steps in the same
+ * order as `evaluateWith` (the consistency test holds the two together), each list read once;
+ * `literalStar` reads the scope as the request resource `*` itself, as AWS does for actions
+ * without resource types. Written without closures or allocations beyond the Denies found: it is
+ * the hot path of path finding and of the privilege-escalation rule.
  */
 export function decideSingle(
   who: PrincipalContext,
   scope: string,
   resource: ResourceContext,
   literalStar: boolean,
+  position: number,
 ): SingleDecision {
+  const mode: ScopeMode = literalStar ? LITERAL_STAR_SCOPE : hasWildcard(scope) ? PATTERN : CONCRETE
+  const principal = who.principal
   const deniedBy: StatementSource[] = []
-  denies(who.identity, 'all', who, scope, literalStar, deniedBy)
-  if (who.boundary !== undefined) denies(who.boundary, 'all', who, scope, literalStar, deniedBy)
-  for (const scp of who.scps) denies(scp, 'all', who, scope, literalStar, deniedBy)
-  for (const rcp of resource.rcps) denies(rcp, 'control', who, scope, literalStar, deniedBy)
-  if (resource.policy !== undefined)
-    denies(resource.policy, 'direct', who, scope, literalStar, deniedBy, true)
-  const denied = deniedBy.length > 0
 
-  let identityPath = allowBits(who.identity, 'all', who, scope, literalStar)
-  if (who.boundary !== undefined) identityPath &= allowBits(who.boundary, 'all', who, scope, literalStar)
+  // Identity policies: their Denies, and their Allows.
+  let identityPath = 0
+  for (const s of who.identity) {
+    if (!s.actions.has(position)) continue
+    if (s.effect === 'Deny') {
+      if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
+    } else if (identityPath !== BOTH && meets(s, scope, mode)) {
+      identityPath |= s.conditional ? ANY : BOTH
+    }
+  }
+  // The boundary: its Denies, and its Allows, which limit the identity path.
+  const boundary = who.boundary
+  let boundaryBits = 0
+  if (boundary !== undefined) {
+    for (const s of boundary) {
+      if (!s.actions.has(position)) continue
+      if (s.effect === 'Deny') {
+        if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
+      } else if (boundaryBits !== BOTH && meets(s, scope, mode)) {
+        boundaryBits |= s.conditional ? ANY : BOTH
+      }
+    }
+    identityPath &= boundaryBits
+  }
+  // SCPs: their Denies, and each must allow.
+  let scpBits = BOTH
+  for (const scp of who.scps) {
+    let bits = 0
+    for (const s of scp) {
+      if (!s.actions.has(position)) continue
+      if (s.effect === 'Deny') {
+        if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
+      } else if (bits !== BOTH && meets(s, scope, mode)) {
+        bits |= s.conditional ? ANY : BOTH
+      }
+    }
+    scpBits &= bits
+  }
+  // RCPs: only their Denies count.
+  for (const rcp of resource.rcps) {
+    for (const s of rcp) {
+      if (!s.actions.has(position) || s.effect !== 'Deny' || s.conditional) continue
+      if (admitsForControlPolicy(s, principal) && meets(s, scope, mode)) deniedBy.push(s.source)
+    }
+  }
+
   const sameAccount =
     resource.account === undefined || who.account === undefined || resource.account === who.account
   let allowed: number
-  if (resource.policy === undefined) {
+  const policy = resource.policy
+  if (policy === undefined) {
     allowed = sameAccount ? identityPath : 0
   } else {
-    const policy = resource.policy
-    const direct = allowBits(policy, 'direct', who, scope, literalStar)
-    const viaAccount = allowBits(policy, 'account', who, scope, literalStar)
+    // The resource policy: its Denies that apply to the principal, and its Allows by whom they name.
+    const limitedRole = principal.type === 'role' && boundary !== undefined
+    let direct = 0
+    let viaAccount = 0
+    let directNotEveryone = 0
+    let everyone = 0
+    for (const s of policy) {
+      if (!s.actions.has(position)) continue
+      if (s.effect === 'Deny') {
+        if (!s.conditional && resourceDenyApplies(s, who) && meets(s, scope, mode)) deniedBy.push(s.source)
+        continue
+      }
+      const match = matchPrincipal(s, principal)
+      const toEveryone = limitedRole && namesEveryone(s)
+      if (match === 'none' && !toEveryone) continue
+      if (!meets(s, scope, mode)) continue
+      const bits = s.conditional ? ANY : BOTH
+      viaAccount |= match !== 'none' ? bits : 0
+      if (match === 'direct') {
+        direct |= bits
+        if (limitedRole && !toEveryone) directNotEveryone |= bits
+      }
+      if (toEveryone) everyone |= bits
+    }
     if (!sameAccount || resource.policyIsAuthoritative) identityPath &= viaAccount
     if (sameAccount) {
-      let resourcePath = direct
-      if (who.principal.type === 'role' && who.boundary !== undefined) {
-        resourcePath =
-          (allowBits(policy, 'direct-not-everyone', who, scope, literalStar) &
-            allowBits(who.boundary, 'all', who, scope, literalStar)) |
-          allowBits(policy, 'everyone', who, scope, literalStar)
-      }
+      const resourcePath = limitedRole ? (directNotEveryone & boundaryBits) | everyone : direct
       allowed = identityPath | resourcePath
     } else {
       allowed = identityPath
     }
   }
-  for (const scp of who.scps) allowed &= allowBits(scp, 'all', who, scope, literalStar)
+  allowed &= scpBits
+  const denied = deniedBy.length > 0
   const any = (allowed & ANY) !== 0 && !denied
   return { allowed: any, conditional: any && (allowed & UNCONDITIONAL) === 0, denied, deniedBy }
 }
 
-function meetsScope(s: CompiledStatement, scope: string, literalStar: boolean): boolean {
-  return literalStar ? matchesLiteralStar(s) : statementCovers(s, scope)
-}
-
-function admitted(s: CompiledStatement, admission: Admission, who: PrincipalContext): boolean {
-  switch (admission) {
-    case 'all':
-      return true
-    case 'control':
-      return admitsForControlPolicy(s, who.principal)
-    case 'direct':
-      return matchPrincipal(s, who.principal) === 'direct'
-    case 'account':
-      return matchPrincipal(s, who.principal) !== 'none'
-    case 'direct-not-everyone':
-      return matchPrincipal(s, who.principal) === 'direct' && !namesEveryone(s)
-    case 'everyone':
-      return namesEveryone(s)
+/** Whether the statement applies to the request's resource, read as `mode` says. */
+function meets(s: CompiledStatement, scope: string, mode: ScopeMode): boolean {
+  if (mode === LITERAL_STAR_SCOPE) return matchesLiteralStar(s)
+  if (mode === PATTERN) return statementCovers(s, scope)
+  // A concrete ARN: `statementCovers` with every pattern relation reduced to matching the ARN.
+  const resources = s.resources
+  if (resources !== undefined) {
+    for (let i = 0; i < resources.length; i++) if (wildcardMatch(resources[i]!, scope)) return true
+    return false
   }
-}
-
-function denies(
-  statements: CompiledStatement[],
-  admission: Admission,
-  who: PrincipalContext,
-  scope: string,
-  literalStar: boolean,
-  into: StatementSource[],
-  resourcePolicy = false,
-): void {
-  for (const s of statements) {
-    if (s.effect !== 'Deny' || s.conditional) continue
-    if (resourcePolicy ? !resourceDenyApplies(s, who) : !admitted(s, admission, who)) continue
-    if (meetsScope(s, scope, literalStar)) into.push(s.source)
+  const notResources = s.notResources
+  if (notResources !== undefined) {
+    for (let i = 0; i < notResources.length; i++) if (wildcardMatch(notResources[i]!, scope)) return false
   }
-}
-
-function allowBits(
-  statements: CompiledStatement[],
-  admission: Admission,
-  who: PrincipalContext,
-  scope: string,
-  literalStar: boolean,
-): number {
-  let bits = 0
-  for (const s of statements) {
-    if (s.effect !== 'Allow' || !admitted(s, admission, who) || !meetsScope(s, scope, literalStar)) continue
-    bits |= s.conditional ? ANY : BOTH
-    if (bits === BOTH) break
-  }
-  return bits
+  return true
 }

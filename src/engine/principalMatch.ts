@@ -13,8 +13,10 @@ export type PrincipalMatch = 'direct' | 'account' | 'none'
 
 export function matchPrincipal(statement: CompiledStatement, principal: Principal): PrincipalMatch {
   const match = matchElement(statement, principal)
-  if (match === 'none' || statement.principalConditions === undefined) return match
-  return statement.principalConditions.every((c) => meetsCondition(c, principal)) ? match : 'none'
+  const conditions = statement.principalConditions
+  if (match === 'none' || conditions === undefined) return match
+  for (let i = 0; i < conditions.length; i++) if (!meetsCondition(conditions[i]!, principal)) return 'none'
+  return match
 }
 
 /**
@@ -37,23 +39,37 @@ function meetsCondition(condition: PrincipalCondition, principal: Principal): bo
 }
 
 function matchElement(statement: CompiledStatement, principal: Principal): PrincipalMatch {
-  if (statement.principals !== undefined) return best(statement.principals.map((r) => matchRef(r, principal)))
-  if (statement.notPrincipals !== undefined) {
+  const principals = statement.principals
+  if (principals !== undefined) {
+    // The best of the entries: direct, else account, else none.
+    let match: PrincipalMatch = 'none'
+    for (let i = 0; i < principals.length; i++) {
+      const one = matchRef(principals[i]!, principal)
+      if (one === 'direct') return 'direct'
+      if (one === 'account') match = 'account'
+    }
+    return match
+  }
+  const notPrincipals = statement.notPrincipals
+  if (notPrincipals !== undefined) {
     // NotPrincipal excludes exactly what it names: naming an account root does not exclude its roles.
-    const excluded = statement.notPrincipals.some((r) => matchRef(r, principal) === 'direct')
-    return excluded ? 'none' : 'direct'
+    for (let i = 0; i < notPrincipals.length; i++) {
+      if (matchRef(notPrincipals[i]!, principal) === 'direct') return 'none'
+    }
+    return 'direct'
   }
   return 'none'
 }
 
 /** The Principal element names everyone (`"*"` or `{"AWS": "*"}`), whatever else it names. */
 export function namesEveryone(statement: CompiledStatement): boolean {
-  return statement.principals?.some((r) => r.kind === 'AWS' && r.value === '*') ?? false
-}
-
-function best(matches: PrincipalMatch[]): PrincipalMatch {
-  if (matches.includes('direct')) return 'direct'
-  return matches.includes('account') ? 'account' : 'none'
+  const principals = statement.principals
+  if (principals === undefined) return false
+  for (let i = 0; i < principals.length; i++) {
+    const ref = principals[i]!
+    if (ref.kind === 'AWS' && ref.value === '*') return true
+  }
+  return false
 }
 
 /** Policies repeat principal strings: classify each once, within a bound. */

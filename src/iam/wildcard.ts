@@ -34,17 +34,22 @@ export function hasWildcard(pattern: string): boolean {
   return pattern.includes('*') || pattern.includes('?')
 }
 
-/** Policies repeat their patterns: keep the compiled ones, within a bound for long-running processes. */
-const compiledCache = new Map<string, WildcardPattern>()
+/**
+ * Policies repeat their patterns: keep the compiled ones, within a bound for long-running processes.
+ * One map per case mode, keyed by the pattern itself, so a lookup builds no key string.
+ */
+const compiledSensitive = new Map<string, WildcardPattern>()
+const compiledInsensitive = new Map<string, WildcardPattern>()
 const CACHE_LIMIT = 50_000
 
-export function wildcardMatch(pattern: string, value: string, options: WildcardOptions = {}): boolean {
-  const key = `${options.caseInsensitive === true ? 'i' : 's'}${pattern}`
-  let compiled = compiledCache.get(key)
+export function wildcardMatch(pattern: string, value: string, options?: WildcardOptions): boolean {
+  const fold = options !== undefined && options.caseInsensitive === true
+  const cache = fold ? compiledInsensitive : compiledSensitive
+  let compiled = cache.get(pattern)
   if (compiled === undefined) {
-    compiled = compileWildcard(pattern, options)
-    if (compiledCache.size >= CACHE_LIMIT) compiledCache.clear()
-    compiledCache.set(key, compiled)
+    compiled = compileWildcard(pattern, fold ? { caseInsensitive: true } : {})
+    if (cache.size >= CACHE_LIMIT) cache.clear()
+    cache.set(pattern, compiled)
   }
   return compiled.matches(value)
 }
