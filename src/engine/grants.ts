@@ -77,9 +77,12 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
   if (result.allowed.isEmpty()) return []
   const toCatalog = (i: number): number => (sub === undefined ? i : sub.positions[i]!)
   const allowing = [
-    ...who.identity,
-    ...(resource.policy ?? []).filter((s) => s.effect === 'Allow' && matchPrincipal(s, principal) !== 'none'),
-  ].filter((s) => s.effect === 'Allow' && statementCovers(s, scope.pattern))
+    ...allowsCovering(who.identity, scope.pattern),
+    ...(resource.policy ?? []).filter(
+      (s) =>
+        s.effect === 'Allow' && matchPrincipal(s, principal) !== 'none' && statementCovers(s, scope.pattern),
+    ),
+  ]
   // Actions grouped by (service, capability), with their positions and whether each is conditional.
   const groups = new Map<string, Map<Capability, Group>>()
   for (const local of result.allowed.indices()) {
@@ -125,6 +128,45 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
     }
   }
   return grants
+}
+
+/** Allow statements of a list, indexed by the resources they name: most scopes meet few of them. */
+interface AllowIndex {
+  /** Statements on every resource, on NotResource, or on patterns with wildcards or symbols: checked. */
+  checked: CompiledStatement[]
+  /** Statements by the literal resources they name. */
+  literal: Map<string, CompiledStatement[]>
+  order: Map<CompiledStatement, number>
+}
+
+const allowIndexes = new WeakMap<CompiledStatement[], AllowIndex>()
+
+/** The Allow statements of `statements` that cover the whole scope, in their order. */
+function allowsCovering(statements: CompiledStatement[], scope: string): CompiledStatement[] {
+  let index = allowIndexes.get(statements)
+  if (index === undefined) {
+    index = { checked: [], literal: new Map(), order: new Map() }
+    for (const s of statements) {
+      if (s.effect !== 'Allow') continue
+      if (index.order.has(s)) continue
+      index.order.set(s, index.order.size)
+      if (s.resources === undefined || s.resources.some((p) => /[*?$]/.test(p))) {
+        index.checked.push(s)
+        continue
+      }
+      for (const p of new Set(s.resources)) {
+        const list = index.literal.get(p)
+        if (list === undefined) index.literal.set(p, [s])
+        else list.push(s)
+      }
+    }
+    allowIndexes.set(statements, index)
+  }
+  const found = index.checked.filter((s) => statementCovers(s, scope))
+  const named = index.literal.get(scope)
+  if (named === undefined) return found
+  const order = index.order
+  return [...found, ...named].sort((a, b) => order.get(a)! - order.get(b)!)
 }
 
 interface Group {
