@@ -47,6 +47,9 @@ export function loaderOptions(config: Config): LoaderOptions {
     ...(config.homeAccounts[0] !== undefined ? { homeAccount: config.homeAccounts[0] } : {}),
     ...(config.include.length > 0 ? { include: config.include } : {}),
     ...(config.exclude.length > 0 ? { exclude: config.exclude } : {}),
+    ...(Object.keys(config.terraformVarFiles).length > 0
+      ? { terraformVarFiles: config.terraformVarFiles }
+      : {}),
   }
 }
 

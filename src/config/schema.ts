@@ -73,6 +73,16 @@ export const configSchema = z
       .partial()
       .describe('Glob patterns of paths to analyse (default: all) and to skip'),
     'application-tag-key': z.string().min(1).describe('Tag that groups resources by application'),
+    terraform: z
+      .strictObject({
+        'var-files': z
+          .record(z.string().min(1), z.array(z.string().min(1)))
+          .describe(
+            'Var files by root module directory ("." for the root), each relative to that directory, read after terraform.tfvars and *.auto.tfvars',
+          ),
+      })
+      .partial()
+      .describe('Terraform settings'),
     weights: weightsSchema.describe('Golf-score weights; each value overrides the default'),
   })
   .partial()
@@ -100,6 +110,7 @@ export function toConfig(file: ConfigFile): Config {
   if (file.paths?.include !== undefined) config.include = file.paths.include
   if (file.paths?.exclude !== undefined) config.exclude = file.paths.exclude
   if (file['application-tag-key'] !== undefined) config.applicationTagKey = file['application-tag-key']
+  if (file.terraform?.['var-files'] !== undefined) config.terraformVarFiles = file.terraform['var-files']
   const w = file.weights
   if (w !== undefined) {
     const weights = config.weights

@@ -36,6 +36,11 @@ export interface Config {
   failOn: string[]
   include: string[]
   exclude: string[]
+  /**
+   * Terraform var files by root module directory (`.` for the tree's root), each path relative to
+   * that directory, read after terraform.tfvars and *.auto.tfvars as `-var-file` would be.
+   */
+  terraformVarFiles: Record<string, string[]>
   applicationTagKey: string
   weights: Weights
 }
@@ -80,6 +85,7 @@ export function defaultConfig(): Config {
     failOn: ['critical'],
     include: [],
     exclude: [],
+    terraformVarFiles: {},
     applicationTagKey: 'Application',
     weights: defaultWeights(),
   }

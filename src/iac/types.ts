@@ -56,6 +56,12 @@ export interface LoaderOptions {
    * List parameters take comma-separated values.
    */
   parameters?: Record<string, string>
+  /**
+   * Terraform var files by root module directory (`.` or '' for the tree's root), each path
+   * relative to that directory; read in order after terraform.tfvars and *.auto.tfvars, as
+   * `terraform plan -var-file=...` does. A path that leaves the tree is refused.
+   */
+  terraformVarFiles?: Record<string, string[]>
 }
 
 export interface LoadResult {

@@ -218,6 +218,7 @@ export class LoadState {
         .sort((a, b) =>
           a.endsWith('terraform.tfvars') ? -1 : b.endsWith('terraform.tfvars') ? 1 : a < b ? -1 : 1,
         )
+      files.push(...this.namedVarFiles(rootDir))
       for (const path of files) {
         const parsed = this.shared.parse(path)
         if (!parsed) continue
@@ -236,6 +237,29 @@ export class LoadState {
       this.tfvars.set(rootDir, vars)
     }
     return vars.get(name)
+  }
+
+  /**
+   * The var files configuration names for a root module, as tree paths; a path that leaves the
+   * tree or does not exist is an error of the configuration, reported once, and skipped.
+   */
+  private namedVarFiles(rootDir: string): string[] {
+    const named = this.shared.options.terraformVarFiles ?? {}
+    const out: string[] = []
+    for (const [dir, paths] of Object.entries(named)) {
+      const normalized = posix.normalize(dir === '' ? '.' : dir).replace(/\/$/, '')
+      if ((normalized === '.' ? '' : normalized) !== rootDir) continue
+      for (const path of paths) {
+        const resolved = posix.normalize(posix.join(rootDir === '' ? '.' : rootDir, path))
+        const named = `var file of ${dir} in the configuration (terraform.var-files)`
+        if (posix.isAbsolute(path) || resolved === '..' || resolved.startsWith('../'))
+          this.error(path, undefined, `${named} is outside the analysed tree: not read`)
+        else if (this.shared.snapshot.read(resolved) === undefined)
+          this.error(resolved, undefined, `${named} is not in the tree`)
+        else out.push(resolved)
+      }
+    }
+    return out
   }
 
   /** Attributes that only a data source's logic knows: the JSON of a policy document. */
