@@ -1,7 +1,9 @@
 /**
  * Why a grant of the base is gone at the head, in one sentence: a Deny that now blocks it (the head
  * is evaluated for one of its actions), or what happened to the statements that allowed it (policy
- * gone, detached, statement gone or changed), or the path it came through.
+ * gone, detached, unreadable at the head, statement gone or changed), or the path it came through.
+ * A policy that cannot be read at the head (not valid JSON, a statement that cannot be used) is said
+ * as such, first: what it grants is not counted, which is not the same as access taken away.
  */
 import { describeSource, formatLocation, type StatementSource } from '../engine/compile.js'
 import { EvaluationContext } from '../engine/context.js'
@@ -42,8 +44,14 @@ export class RemovalExplainer {
   ): string {
     const who = principalLabel(base.principal)
     if (head === undefined) return `${who} is no longer in the tree`
+    const unreadable = grant.sources
+      .map((source) => this.unreadable(source, basePolicies))
+      .filter((r) => r !== undefined)
+    if (unreadable.length > 0) return [...new Set(unreadable)].join('; ')
     if (grant.service === '*') {
-      return `${who} is no longer an effective administrator (it was: ${base.adminReason ?? 'allowed everything'})`
+      const lost = `${who} is no longer an effective administrator (it was: ${base.adminReason ?? 'allowed everything'})`
+      const broken = this.unreadablePolicies(head.principal, basePolicies)
+      return broken.length > 0 ? `${lost}: ${broken.join('; ')}` : lost
     }
     // An inherited grant is explained on the principal at the end of its path.
     const holderId = grant.path?.[grant.path.length - 1]
@@ -76,6 +84,41 @@ export class RemovalExplainer {
       ...(target !== undefined ? { target } : {}),
     })
     return decision.decision === 'explicit-deny' ? decision.deniedBy[0] : undefined
+  }
+
+  /** The policies of a principal that lost statements at the head because they cannot be read. */
+  private unreadablePolicies(principal: Principal, basePolicies: Map<string, Policy>): string[] {
+    const out: string[] = []
+    for (const id of this.attached.get(principal.id) ?? []) {
+      const policy = this.headPolicies.get(id)
+      const problem = policy?.problems?.find((p) => p.severity === 'error')
+      const before = basePolicies.get(id)?.document.statements.length ?? 0
+      if (policy === undefined || problem === undefined || before <= policy.document.statements.length)
+        continue
+      const where = policy.location !== undefined ? ` (${formatLocation(policy.location)})` : ''
+      out.push(
+        `policy ${policy.name}${where} cannot be read at the head (${sentence(problem.message)}), so what it allows is not counted`,
+      )
+    }
+    return out.sort()
+  }
+
+  /** The statement's policy is at the head, but the statement cannot be read there. */
+  private unreadable(source: StatementSource, basePolicies: Map<string, Policy>): string | undefined {
+    const now = this.headPolicies.get(source.policyId)
+    if (now === undefined || findStatement(now, source.statement) !== undefined) return undefined
+    const before = basePolicies.get(source.policyId)
+    const path = before === undefined ? undefined : findStatement(before, source.statement)?.path
+    const problem = (now.problems ?? []).find(
+      (p) => p.severity === 'error' && (p.path === '$' || (path !== undefined && p.path === path)),
+    )
+    if (problem === undefined) return undefined
+    const where = now.location !== undefined ? ` (${formatLocation(now.location)})` : ''
+    const what =
+      problem.path === '$'
+        ? `policy ${source.policyName}${where}`
+        : `statement ${source.statement} of policy ${source.policyName}${where}`
+    return `${what} cannot be read at the head (${sentence(problem.message)}), so what it allowed is not counted`
   }
 
   private sourceChange(
@@ -118,6 +161,10 @@ function findStatement(policy: Policy, name: string): Statement | undefined {
   if (name.startsWith('#')) return statements.find((s) => `#${s.index}` === name)
   return statements.find((s) => s.sid === name)
 }
+
+/** A problem's message inside a sentence: without its final full stop. */
+const sentence = (message: string): string =>
+  message.replace(/\.$/, '').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())
 
 /** What a statement says, without where it sits. */
 function canonical(s: Statement): string {

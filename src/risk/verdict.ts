@@ -106,6 +106,16 @@ export function verdictOf({ base, head, principals, resources, findings, config 
     if (f.severity !== 'low' && !(securityReview && told.has(f.rule)))
       reasons.push(`${capitalize(f.severity)}: ${f.message}`)
   }
+  const unreadable = newErrors(base, head)
+  if (unreadable.length > 0) {
+    const first = unreadable[0]!
+    const where = first.line === undefined ? first.file : `${first.file}:${first.line}`
+    reasons.push(
+      unreadable.length === 1
+        ? `1 file or policy cannot be read at the head (${where}): what it grants is not counted`
+        : `${unreadable.length} files or policies cannot be read at the head (first ${where}): what they grant is not counted`,
+    )
+  }
   if (gains.length > 0 && !securityReview)
     reasons.push(
       `${count(gains.length, 'principal', 'gains', 'gain')} access; no confidential data is affected`,
@@ -114,6 +124,14 @@ export function verdictOf({ base, head, principals, resources, findings, config 
   if (reasons.length === 0) reasons.push('No change in effective access')
 
   return { risk, securityReview, blocking: isBlocking(risk, fresh, config.failOn), reasons }
+}
+
+/** Coverage errors of the head that the base does not have, in file order. */
+function newErrors(base: Revision, head: Revision): { file: string; line?: number; message: string }[] {
+  const known = new Set(base.result.coverage.errors.map((e) => `${e.file}\u0000${e.message}`))
+  return head.result.coverage.errors
+    .filter((e) => !known.has(`${e.file}\u0000${e.message}`))
+    .sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0))
 }
 
 const signature = (f: Omit<Finding, 'status'>): string =>

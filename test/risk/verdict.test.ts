@@ -66,3 +66,53 @@ describe('verdict', () => {
     )
   })
 })
+
+describe('a policy that cannot be read at the head', () => {
+  const tf = (policy: string): string => `
+resource "aws_iam_user" "shepard" {
+  name = "shepard"
+}
+resource "aws_iam_policy" "shepard" {
+  name   = "cg-shepard-policy"
+  policy = <<EOF
+${policy}
+EOF
+}
+resource "aws_iam_user_policy_attachment" "shepard" {
+  user       = aws_iam_user.shepard.name
+  policy_arn = aws_iam_policy.shepard.arn
+}
+`
+  const admin =
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+  // A comma missing after "Effect": the document cannot be parsed.
+  const malformed =
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow" "Action": ["lambda:ListFunctions"], "Resource": "*"}]}'
+
+  it('says so for each removal and among the reasons, rather than as access taken away', async () => {
+    const r = await analyzeDiff(
+      await loadTree(memorySnapshot({ 'iam.tf': tf(admin) })),
+      await loadTree(memorySnapshot({ 'iam.tf': tf(malformed) })),
+      defaultConfig(),
+    )
+    const [shepard] = r.principals
+    expect(shepard?.removed.length).toBeGreaterThan(0)
+    for (const because of shepard!.removedBecause!)
+      expect(because).toMatch(
+        /^user shepard is no longer an effective administrator \(it was: .*\): policy cg-shepard-policy \(iam\.tf:7\) cannot be read at the head \(the policy is not valid JSON: .*\), so what it allows is not counted$/,
+      )
+    expect(r.verdict.reasons).toEqual([
+      '1 file or policy cannot be read at the head (iam.tf:7): what it grants is not counted',
+      '1 principal loses access',
+    ])
+  })
+
+  it('a policy that was already unreadable at base is no news', async () => {
+    const r = await analyzeDiff(
+      await loadTree(memorySnapshot({ 'iam.tf': tf(malformed) })),
+      await loadTree(memorySnapshot({ 'iam.tf': `${tf(malformed)}\n# comment\n` })),
+      defaultConfig(),
+    )
+    expect(r.verdict.reasons).toEqual(['No change in effective access'])
+  })
+})
