@@ -102,7 +102,23 @@ export interface Resource {
   holdsData: boolean
   /** The public can reach it without any policy saying so (Lambda URL with AuthType NONE, public ACL). */
   publicAccess?: { capabilities: string[]; reason: string; location?: SourceLocation }
+  /** S3 Block Public Access settings of a bucket (its own, or the account's, whichever blocks). */
+  publicAccessBlock?: PublicAccessBlock
   location?: SourceLocation
+}
+
+/** S3 Block Public Access: each setting true when the bucket's or the account's setting is. */
+export interface PublicAccessBlock {
+  /** A put of a public ACL fails. */
+  blockPublicAcls: boolean
+  /** Public ACL grants are not effective. */
+  ignorePublicAcls: boolean
+  /** A put of a public bucket policy fails. */
+  blockPublicPolicy: boolean
+  /** A public policy grants only to AWS services and the bucket owner's account. */
+  restrictPublicBuckets: boolean
+  /** Where the settings were written (the bucket's, then the account's). */
+  locations: SourceLocation[]
 }
 
 /** An SCP or RCP and whom it applies to (configured or read from aws_organizations_policy). */

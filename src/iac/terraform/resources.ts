@@ -4,7 +4,7 @@
  * URL (`aws_s3_bucket_policy`, `aws_lambda_permission`, `aws_kms_grant`): all are merged into one
  * Policy per resource, each statement keeping its own location.
  */
-import type { OrganizationPolicy, Policy, Resource } from '../../model/types.js'
+import type { OrganizationPolicy, Policy, PublicAccessBlock, Resource } from '../../model/types.js'
 import { makePolicy } from '../policies.js'
 import { arnOf, computedAttribute, type Env, nameOf, TYPES } from './attributes.js'
 import type { IdentityContext } from './identity.js'
@@ -58,6 +58,7 @@ export const HANDLED_TYPES = new Set([
   'aws_kms_grant',
   'aws_s3_bucket_acl',
   'aws_s3_bucket_public_access_block',
+  'aws_s3_account_public_access_block',
   'aws_organizations_policy',
   'aws_organizations_policy_attachment',
 ])
@@ -75,6 +76,62 @@ export class Resources {
       if (i.mode === 'managed' && TYPES[i.type] && TYPES[i.type]?.service !== 'iam') this.resource(i)
     for (const i of instances) if (i.mode === 'managed') this.policyResource(i)
     this.organizations(instances)
+    this.publicAccessBlocks(instances)
+  }
+
+  /**
+   * `aws_s3_bucket_public_access_block` and `aws_s3_account_public_access_block`: a setting holds
+   * when the bucket's or the account's says so. Ignored public ACLs no longer open the bucket.
+   */
+  private publicAccessBlocks(instances: Instance[]): void {
+    const settings = (i: Instance): Omit<PublicAccessBlock, 'locations'> => ({
+      blockPublicAcls: i.argument('block_public_acls') === true,
+      ignorePublicAcls: i.argument('ignore_public_acls') === true,
+      blockPublicPolicy: i.argument('block_public_policy') === true,
+      restrictPublicBuckets: i.argument('restrict_public_buckets') === true,
+    })
+    const apply = (r: Resource, s: Omit<PublicAccessBlock, 'locations'>, i: Instance): void => {
+      const before = r.publicAccessBlock
+      const merged: PublicAccessBlock = {
+        blockPublicAcls: s.blockPublicAcls || (before?.blockPublicAcls ?? false),
+        ignorePublicAcls: s.ignorePublicAcls || (before?.ignorePublicAcls ?? false),
+        blockPublicPolicy: s.blockPublicPolicy || (before?.blockPublicPolicy ?? false),
+        restrictPublicBuckets: s.restrictPublicBuckets || (before?.restrictPublicBuckets ?? false),
+        locations: [...(before?.locations ?? []), i.location],
+      }
+      r.publicAccessBlock = merged
+      const acl = r.publicAccess?.reason.startsWith('canned ACL') ? r.publicAccess : undefined
+      if (acl && merged.blockPublicAcls)
+        this.c.shared.notAnalysed(
+          acl.location?.file ?? i.location.file,
+          acl.location?.line,
+          `${acl.reason} of ${r.name}`,
+          "blocked: the bucket's public access block sets block_public_acls, so putting this ACL fails",
+        )
+      // An ignored public ACL grants nothing (a blocked one is never put).
+      if (acl && (merged.ignorePublicAcls || merged.blockPublicAcls)) delete r.publicAccess
+      const publicStatement = r.policy?.document.statements.find(
+        (st) => st.effect === 'Allow' && (st.principal ?? []).some((p) => p.value === '*'),
+      )
+      if (publicStatement && merged.blockPublicPolicy && r.policy)
+        this.c.shared.notAnalysed(
+          r.policy.statementLocations?.[publicStatement.index]?.file ??
+            r.policy.location?.file ??
+            i.location.file,
+          r.policy.statementLocations?.[publicStatement.index]?.line ?? r.policy.location?.line,
+          `public bucket policy of ${r.name}`,
+          "blocked: the bucket's public access block sets block_public_policy, so putting this policy fails",
+        )
+    }
+    for (const i of instances)
+      if (i.mode === 'managed' && i.type === 'aws_s3_bucket_public_access_block')
+        apply(this.target('aws_s3_bucket', asString(i.get('bucket')), i), settings(i), i)
+    for (const i of instances)
+      if (i.mode === 'managed' && i.type === 'aws_s3_account_public_access_block') {
+        const account = i.argument('account_id')
+        if (typeof account === 'string' && account !== this.env.account) continue
+        for (const r of this.resources) if (r.type === 'aws_s3_bucket') apply(r, settings(i), i)
+      }
   }
 
   private get env(): Env {
