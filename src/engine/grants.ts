@@ -63,19 +63,52 @@ export function directGrants(ctx: EvaluationContext, principal: Principal, ident
   return dropRedundant(grants)
 }
 
-export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scope: Scope): Grant[] {
-  const who = ctx.principal(principal)
-  const resource = ctx.resource(scope.target)
-  // On a resource of a known service, only the actions with a resource type of that service apply:
-  // evaluate within that part of the catalog, then read positions back into the whole.
+/**
+ * What the policies allow the principal on the scope. On a resource of a known service, only the
+ * actions with a resource type of that service apply: evaluated within that part of the catalog,
+ * with `toCatalog` to read positions back into the whole.
+ */
+function evaluateOn(ctx: EvaluationContext, principal: Principal, scope: Scope) {
   const arnService = serviceOfPattern(scope.pattern)
   const sub = arnService === undefined ? undefined : ctx.serviceUniverse(arnService)
   const result =
     sub === undefined
-      ? evaluateScope(ctx.index, who, scope.pattern, resource)
+      ? evaluateScope(ctx.index, ctx.principal(principal), scope.pattern, ctx.resource(scope.target))
       : ctx.evaluateIn(sub, principal, scope.pattern, scope.target)
-  if (result.allowed.isEmpty()) return []
   const toCatalog = (i: number): number => (sub === undefined ? i : sub.positions[i]!)
+  return { result, toCatalog }
+}
+
+const CAPABILITY_BIT = new Map<string, number>(CAPABILITIES.map((c, i) => [c, 1 << i]))
+const actionMasks = new WeakMap<object, number>()
+
+/**
+ * The capabilities the principal has on the scope, as bits in the order of CAPABILITIES: what
+ * grantsOfScope would find, without grouping actions or naming statements.
+ */
+export function capabilityMaskOfScope(ctx: EvaluationContext, principal: Principal, scope: Scope): number {
+  const { result, toCatalog } = evaluateOn(ctx, principal, scope)
+  let mask = 0
+  for (const local of result.allowed.indices()) {
+    const position = toCatalog(local)
+    if (!ctx.appliesTo(position, scope.pattern)) continue
+    const action = ctx.actionAt(position)
+    let bits = actionMasks.get(action)
+    if (bits === undefined) {
+      bits = 0
+      for (const c of capabilitiesOf(action)) bits |= CAPABILITY_BIT.get(c)!
+      actionMasks.set(action, bits)
+    }
+    mask |= bits
+  }
+  return mask
+}
+
+export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scope: Scope): Grant[] {
+  const who = ctx.principal(principal)
+  const resource = ctx.resource(scope.target)
+  const { result, toCatalog } = evaluateOn(ctx, principal, scope)
+  if (result.allowed.isEmpty()) return []
   const allowing = [
     ...allowsCovering(who.identity, scope.pattern),
     ...(resource.policy ?? []).filter(

@@ -11,7 +11,7 @@ import { CAPABILITIES } from '../iam/types.js'
 import type { Resource } from '../model/types.js'
 import { type CompiledStatement, statementIntersects } from './compile.js'
 import type { EvaluationContext } from './context.js'
-import { grantsOfScope, resourceForms } from './grants.js'
+import { capabilityMaskOfScope, resourceForms } from './grants.js'
 import { matchPrincipal } from './principalMatch.js'
 import { patternCovers, patternsIntersect } from './resourcePatterns.js'
 import type { Grant, PathTo, PrincipalAccess, ResourceAccess, WhoCanEntry } from './types.js'
@@ -193,25 +193,24 @@ function capabilitiesOn(
   narrowing: { always: boolean; denies: CompiledStatement[] } | undefined,
 ): { mask: number; via?: string } {
   const inherited = meeting.filter((g) => g.path !== undefined)
-  let counted = meeting
   // Grants held directly are re-evaluated on the resource when something about it can change them.
   const exact =
     inherited.length < meeting.length &&
     (otherAccount ||
       narrowing?.always === true ||
       (narrowing?.denies.some((d) => deniesTo(d, access)) ?? false))
+  let mask = maskOf(meeting)
   if (exact) {
     // Evaluate on the resource itself: each of its forms, and the patterns that meet only part of it.
     const partial = meeting.filter(
       (g) => g.path === undefined && !forms.some((f) => patternCovers(g.resource, f)),
     )
     const patterns = [...new Set([...forms, ...partial.map((g) => g.resource)])]
-    counted = [
-      ...patterns.flatMap((pattern) => grantsOfScope(ctx, access.principal, { pattern, target: resource })),
-      ...inherited,
-    ]
+    mask = maskOf(inherited)
+    for (const pattern of patterns)
+      mask |= capabilityMaskOfScope(ctx, access.principal, { pattern, target: resource })
   }
-  const answer: { mask: number; via?: string } = { mask: maskOf(counted) }
+  const answer: { mask: number; via?: string } = { mask }
   if (inherited.length === meeting.length && inherited.length > 0) answer.via = inherited[0]!.via
   return answer
 }
