@@ -267,12 +267,14 @@ export function disagreement(
   const said: string[] = []
   if (added > 0 && (expected === 'none' || expected === 'reduction'))
     said.push(`the head also grants what base did not: ${grantsSaid(report, 'added')}`)
-  if (removed > 0 && (expected === 'none' || expected === 'gain'))
+  if (removed > 0 && added === 0 && expected !== 'reduction')
     said.push(`the head only takes away: ${grantsSaid(report, 'removed', 1)}`)
+  if (added > 0 && removed === 0 && (expected === 'mixed' || expected === 'net-reduction'))
+    said.push(`the head only adds: ${grantsSaid(report, 'added', 1)}`)
   if (expected === 'net-reduction' && added > 0 && removed > 0)
     said.push(`the score goes up (${report.score.base} -> ${report.score.head})`)
-  const wanted = expected === 'gain' || expected === 'mixed' || expected === 'net-reduction'
-  if ((wanted && added === 0) || (expected !== 'none' && removed === 0) || expected === 'none') {
+  // Where the grants do not show both directions, what changed in the documents may.
+  if (added === 0 || removed === 0) {
     const changes = documentChangesSaid((report.policyChanges ?? []).flatMap((c) => documentChange(c) ?? []))
     if (changes !== undefined) said.push(changes)
     if (added === 0 && removed === 0) {
