@@ -13,10 +13,39 @@ export interface ActionUniverse {
   empty(): ActionSet
 }
 
+/**
+ * The actions of an Action or NotAction element: the shared set, and the part of its words that
+ * holds actions, which is all a one-action test reads (a few words, not the whole catalog's).
+ */
+export interface ElementActions {
+  /** Shared: do not modify it. */
+  set: ActionSet
+  /** Position in `set.bits` of `words[0]`. */
+  from: number
+  /** `set.bits` from its first non-zero word to its last; empty when the set is. */
+  words: Uint32Array
+}
+
 /** A trie over lists of action patterns, for the sets of Action and NotAction elements. */
 interface PatternNode {
-  set?: ActionSet
+  actions?: ElementActions
   next?: Map<string, PatternNode>
+}
+
+/** `set` with the span of its non-zero words. */
+export function elementActions(set: ActionSet): ElementActions {
+  const bits = set.bits
+  let from = 0
+  while (from < bits.length && bits[from] === 0) from++
+  let to = bits.length
+  while (to > from && bits[to - 1] === 0) to--
+  return { set, from, words: bits.slice(from, to) }
+}
+
+/** Whether the element names the action at `position`. */
+export function elementHas(actions: ElementActions, position: number): boolean {
+  const w = (position >>> 5) - actions.from
+  return w >= 0 && w < actions.words.length && (actions.words[w]! & (1 << (position & 31))) !== 0
 }
 
 export class ActionIndex implements ActionUniverse {
@@ -58,16 +87,21 @@ export class ActionIndex implements ActionUniverse {
 
   /** The actions an Action element covers (a shared set: do not modify it). */
   ofPatterns(patterns: readonly string[]): ActionSet {
-    const node = this.patternNode(this.patternSets, patterns)
-    node.set ??= this.expandPatterns(patterns)
-    return node.set
+    return this.ofElement(patterns, false).set
   }
 
   /** What a NotAction element covers: everything else (a shared set: do not modify it). */
   ofNotPatterns(patterns: readonly string[]): ActionSet {
-    const node = this.patternNode(this.notPatternSets, patterns)
-    node.set ??= this.full().minus(this.ofPatterns(patterns))
-    return node.set
+    return this.ofElement(patterns, true).set
+  }
+
+  /** The actions of an Action element, or of a NotAction element when `negated` (shared). */
+  ofElement(patterns: readonly string[], negated: boolean): ElementActions {
+    const node = this.patternNode(negated ? this.notPatternSets : this.patternSets, patterns)
+    node.actions ??= elementActions(
+      negated ? this.full().minus(this.ofPatterns(patterns)) : this.expandPatterns(patterns),
+    )
+    return node.actions
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import type { Effect, PrincipalRef, Statement } from '../iam/types.js'
 import type { Policy, PolicyOrigin, SourceLocation } from '../model/types.js'
-import type { ActionIndex, ActionSet } from './actionSet.js'
+import { type ActionIndex, type ActionSet, type ElementActions, elementActions } from './actionSet.js'
 import { patternCovers, patternsIntersect, policyVariablesAsWildcards } from './resourcePatterns.js'
 
 export interface StatementSource {
@@ -47,6 +47,11 @@ function principalConditions(statement: Statement): PrincipalCondition[] {
 export interface CompiledStatement {
   effect: Effect
   actions: ActionSet
+  /**
+   * The statement's actions over the whole catalog (its Action or NotAction element), with the span
+   * of words a one-action test reads. Also on a projection to a smaller universe, unchanged.
+   */
+  element: ElementActions
   /** Undefined when the statement has no Resource element (trust policies): it matches any resource. */
   resources?: string[]
   notResources?: string[]
@@ -73,6 +78,13 @@ export function compilePolicy(policy: Policy, index: ActionIndex): CompiledState
   return out
 }
 
+/** `#0` … `#15`, the names of statements without a Sid, made once. */
+const INDEX_LABELS = Array.from({ length: 16 }, (_, i) => `#${i}`)
+
+function indexLabel(index: number): string {
+  return INDEX_LABELS[index] ?? `#${index}`
+}
+
 /** Set while widening resource patterns: whether one held an IAM policy variable. */
 let sawVariables = false
 
@@ -94,10 +106,10 @@ function widen(patterns: string[]): string[] {
 }
 
 function compileStatement(policy: Policy, statement: Statement, index: ActionIndex): CompiledStatement {
-  let actions: ActionSet
-  if (statement.action !== undefined) actions = index.ofPatterns(statement.action)
-  else if (statement.notAction !== undefined) actions = index.ofNotPatterns(statement.notAction)
-  else actions = index.empty()
+  let element: ElementActions
+  if (statement.action !== undefined) element = index.ofElement(statement.action, false)
+  else if (statement.notAction !== undefined) element = index.ofElement(statement.notAction, true)
+  else element = elementActions(index.empty())
   sawVariables = false
   const resources = statement.resource === undefined ? undefined : widen(statement.resource)
   const notResources = statement.notResource === undefined ? undefined : widen(statement.notResource)
@@ -108,13 +120,15 @@ function compileStatement(policy: Policy, statement: Statement, index: ActionInd
     policyId: policy.id,
     policyName: policy.name,
     origin: policy.origin,
-    statement: statement.sid !== undefined && statement.sid !== '' ? statement.sid : `#${statement.index}`,
+    statement:
+      statement.sid !== undefined && statement.sid !== '' ? statement.sid : indexLabel(statement.index),
   }
   if (location !== undefined) source.location = location
   let conditionKeys: string[] = []
   let onRequester: PrincipalCondition[] | undefined
   if (conditions.length > 0) {
-    conditionKeys = [...new Set(conditions.map((c) => c.key))].sort()
+    conditionKeys =
+      conditions.length === 1 ? [conditions[0]!.key] : [...new Set(conditions.map((c) => c.key))].sort()
     const found = principalConditions(statement)
     if (found.length > 0) onRequester = found
   }
@@ -122,7 +136,8 @@ function compileStatement(policy: Policy, statement: Statement, index: ActionInd
   // loops then read them with one hidden class.
   return {
     effect: statement.effect,
-    actions,
+    actions: element.set,
+    element,
     resources,
     notResources,
     principals: statement.principal,

@@ -69,6 +69,8 @@ export class EvaluationContext {
   private byForm: Map<string, Resource> | undefined
   private readonly subUniverses = new Map<string, SubUniverse>()
   private readonly actionLists = new Map<string, string[]>()
+  private readonly scpsByAccount = new Map<string | undefined, CompiledStatement[][]>()
+  private readonly rcpsByAccount = new Map<string | undefined, CompiledStatement[][]>()
 
   constructor(
     readonly model: Model,
@@ -290,9 +292,18 @@ export class EvaluationContext {
     return this.byForm.get(pattern)
   }
 
+  /** The compiled SCPs or RCPs that apply to an account (memoized per account: one list each). */
   private applicable(policies: OrganizationPolicy[], account: string | undefined): CompiledStatement[][] {
-    return policies
-      .filter((p) => p.accounts === undefined || (account !== undefined && p.accounts.includes(account)))
-      .map((p) => this.compile(p.policy))
+    const memo = policies === this.model.serviceControlPolicies ? this.scpsByAccount : this.rcpsByAccount
+    let lists = memo.get(account)
+    if (lists === undefined) {
+      lists = []
+      for (const p of policies) {
+        if (p.accounts === undefined || (account !== undefined && p.accounts.includes(account)))
+          lists.push(this.compile(p.policy))
+      }
+      memo.set(account, lists)
+    }
+    return lists
   }
 }

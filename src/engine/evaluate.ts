@@ -19,7 +19,7 @@
  */
 import { hasWildcard, wildcardMatch } from '../iam/wildcard.js'
 import type { Principal } from '../model/types.js'
-import type { ActionSet, ActionUniverse } from './actionSet.js'
+import { type ActionSet, type ActionUniverse, elementHas } from './actionSet.js'
 import type { CompiledStatement, StatementSource } from './compile.js'
 import { statementCovers, statementIntersects } from './compile.js'
 import { matchPrincipal, namesEveryone } from './principalMatch.js'
@@ -324,7 +324,7 @@ export function decideSingle(
   // Identity policies: their Denies, and their Allows.
   let identityPath = 0
   for (const s of who.identity) {
-    if (!s.actions.has(position)) continue
+    if (!elementHas(s.element, position)) continue
     if (s.effect === 'Deny') {
       if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
     } else if (identityPath !== BOTH && meets(s, scope, mode)) {
@@ -336,7 +336,7 @@ export function decideSingle(
   let boundaryBits = 0
   if (boundary !== undefined) {
     for (const s of boundary) {
-      if (!s.actions.has(position)) continue
+      if (!elementHas(s.element, position)) continue
       if (s.effect === 'Deny') {
         if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
       } else if (boundaryBits !== BOTH && meets(s, scope, mode)) {
@@ -350,7 +350,7 @@ export function decideSingle(
   for (const scp of who.scps) {
     let bits = 0
     for (const s of scp) {
-      if (!s.actions.has(position)) continue
+      if (!elementHas(s.element, position)) continue
       if (s.effect === 'Deny') {
         if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
       } else if (bits !== BOTH && meets(s, scope, mode)) {
@@ -362,7 +362,7 @@ export function decideSingle(
   // RCPs: only their Denies count.
   for (const rcp of resource.rcps) {
     for (const s of rcp) {
-      if (!s.actions.has(position) || s.effect !== 'Deny' || s.conditional) continue
+      if (!elementHas(s.element, position) || s.effect !== 'Deny' || s.conditional) continue
       if (admitsForControlPolicy(s, principal) && meets(s, scope, mode)) deniedBy.push(s.source)
     }
   }
@@ -381,7 +381,7 @@ export function decideSingle(
     let directNotEveryone = 0
     let everyone = 0
     for (const s of policy) {
-      if (!s.actions.has(position)) continue
+      if (!elementHas(s.element, position)) continue
       if (s.effect === 'Deny') {
         if (!s.conditional && resourceDenyApplies(s, who) && meets(s, scope, mode)) deniedBy.push(s.source)
         continue

@@ -8,7 +8,9 @@
  * taken at its leftmost occurrence (leftmost is always safe, because whatever follows it can only
  * gain room). Each occurrence is found with a bit-parallel scan (shift-and) that handles `?`, so
  * every character of the value is visited once per segment search and the scans do not overlap:
- * O(value length x segment length / 32) in all, linear for patterns of usual size.
+ * O(value length x segment length / 32) in all, linear for patterns of usual size. A segment of at
+ * most 32 characters without `?` is found with `indexOf` instead (at most 32 comparisons a
+ * character, so still linear).
  */
 
 export interface WildcardOptions {
@@ -28,6 +30,8 @@ interface Segment {
   /** Bit masks per character, one Uint32Array word per 32 positions; `?` positions are set in every mask. */
   masks: Map<string, Uint32Array>
   anyMask: Uint32Array
+  /** Whether the segment holds `?`: without one, an occurrence is a plain substring. */
+  hasAny: boolean
 }
 
 export function hasWildcard(pattern: string): boolean {
@@ -120,7 +124,7 @@ function compileSegment(text: string): Segment {
     }
     mask[i >>> 5]! |= 1 << (i & 31)
   }
-  return { text, masks, anyMask }
+  return { text, masks, anyMask, hasAny: text.includes('?') }
 }
 
 /**
@@ -129,6 +133,23 @@ function compileSegment(text: string): Segment {
  */
 function findSegment(segment: Segment, value: string, from: number, limit: number): number {
   const length = segment.text.length
+  if (!segment.hasAny && length <= 32) {
+    // A short segment without `?`: the engine's substring search, linear for so short a needle.
+    const found = value.indexOf(segment.text, from)
+    return found >= 0 && found + length <= limit ? found : -1
+  }
+  if (length <= 32) {
+    // One word of state: kept in a number.
+    const lastBit = 1 << (length - 1)
+    const any = segment.anyMask[0]!
+    let state = 0
+    for (let j = from; j < limit; j++) {
+      const mask = segment.masks.get(value[j]!)?.[0] ?? any
+      state = ((state << 1) | 1) & mask
+      if ((state & lastBit) !== 0) return j - length + 1
+    }
+    return -1
+  }
   const words = segment.anyMask.length
   const lastWord = (length - 1) >>> 5
   const lastBit = 1 << ((length - 1) & 31)
