@@ -41,7 +41,23 @@ export interface MarkdownOptions {
 export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}): string {
   const values = options.confidentialValues ?? DEFAULT_CONFIDENTIAL_VALUES
   const views = viewPrincipals(report, values)
-  const render = (limits: Limits) => compose(report, views, limits, options, values)
+  // The sections after the principals depend only on the list length: fitting tries many limits.
+  const tails = new Map<number, string[]>()
+  const tail = (listItems: number): string[] => {
+    let lines = tails.get(listItems)
+    if (lines === undefined) {
+      lines = [
+        ...dataAccess(report.dataResources, values, listItems),
+        ...findingsSection(report.findings, listItems),
+        ...policyDiffs(report.policyChanges, listItems),
+        ...coverageSection(report.coverage, report.baseCoverage, listItems),
+        ...legend(),
+      ]
+      tails.set(listItems, lines)
+    }
+    return lines
+  }
+  const render = (limits: Limits) => compose(report, views, limits, options, tail(limits.listItems))
   const important = views.filter((v) => riskRank(v.level) >= riskRank('medium')).length
   return fitMarkdown(render, views.length, options.maxLength ?? 60_000, important)
 }
@@ -51,19 +67,13 @@ function compose(
   views: PrincipalView[],
   limits: Limits,
   options: MarkdownOptions,
-  values: string[],
+  tail: string[],
 ): string {
   const lines = [markerLine(options.marker), ...verdict(report, limits.listItems)]
   if (views.length > 0) lines.push(...applicationTables(views, limits))
   if (options.mermaid) lines.push(...accessGraph(views.slice(0, limits.rows)))
   if (views.length > 0) lines.push(...principalDetails(views, limits))
-  lines.push(
-    ...dataAccess(report.dataResources, values, limits.listItems),
-    ...findingsSection(report.findings, limits.listItems),
-    ...policyDiffs(report.policyChanges, limits.listItems),
-    ...coverageSection(report.coverage, report.baseCoverage, limits.listItems),
-    ...legend(),
-  )
+  lines.push(...tail)
   return `${lines.join('\n')}\n`
 }
 

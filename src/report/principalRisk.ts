@@ -24,13 +24,19 @@ export interface PrincipalView {
 export const UNASSIGNED = 'unassigned'
 
 export function viewPrincipals(report: DiffReport, confidentialValues: string[]): PrincipalView[] {
+  // The most severe new finding of each principal, by name.
+  const newFindings = new Map<string, number>()
+  for (const f of report.findings) {
+    if (f.status !== 'new' || f.principal === undefined) continue
+    newFindings.set(f.principal, Math.max(newFindings.get(f.principal) ?? 0, riskRank(f.severity)))
+  }
   const views = report.principals.map((delta) => {
     const touched = touchedData(delta, report.dataResources, confidentialValues)
     return {
       delta,
       label: principalLabel(delta),
       application: delta.application ?? UNASSIGNED,
-      level: principalLevel(delta, report, touched),
+      level: principalLevel(delta, newFindings.get(delta.name) ?? 0, touched),
       touched,
     }
   })
@@ -51,10 +57,8 @@ export function gainsConfidential(view: PrincipalView): boolean {
   return view.touched.some((t) => t.confidential && t.gained)
 }
 
-function principalLevel(delta: PrincipalDelta, report: DiffReport, touched: TouchedData[]): RiskLevel {
-  let level = 0
-  for (const f of report.findings)
-    if (f.status === 'new' && f.principal === delta.name) level = Math.max(level, riskRank(f.severity))
+function principalLevel(delta: PrincipalDelta, findingsLevel: number, touched: TouchedData[]): RiskLevel {
+  let level = findingsLevel
   if (touched.some((t) => t.confidential && t.gained)) level = Math.max(level, riskRank('high'))
   if (delta.added.length > 0 || delta.score.delta > 0) level = Math.max(level, riskRank('low'))
   return RISK_ORDER[level] ?? 'none'

@@ -174,69 +174,67 @@ export function dataWeight(c: Classification, weights: Weights): number {
   }
 }
 
-interface Reached {
-  resource: Resource
-  capabilities: Capability[]
-  forms: string[]
-  rank: number
-}
-
-/** Resources of the tree a principal reaches with a capability, by principal name (who-can's key) and service. */
+/** Resources of the tree a principal reaches with a capability, by principal name (who-can's key). */
 export class Reach {
-  private readonly byName = new Map<string, Map<string, Reached[]>>()
+  private readonly byName = new Map<string, Map<Resource, readonly Capability[]>>()
+  /** Resources by service, most sensitive first; `*` for all of them. */
+  private readonly byService = new Map<string, Resource[]>()
+  /** Per service and pattern, the resources whose forms the pattern meets, most sensitive first. */
+  private readonly candidates = new Map<string, Map<string, Resource[]>>()
 
-  /** `rank` orders each list most sensitive first, so the most sensitive touched resource is the first found. */
+  /** `rank` orders resources most sensitive first, so the most sensitive touched resource is the first found. */
   constructor(access: AccessMap, rank: (resource: Resource) => number = () => 0) {
+    const ranked = access.resources
+      .map(({ resource }, order) => ({ resource, rank: rank(resource), order }))
+      .sort((a, b) => b.rank - a.rank || a.order - b.order)
+      .map((r) => r.resource)
+    this.byService.set('*', ranked)
+    for (const resource of ranked) {
+      const list = this.byService.get(resource.service)
+      if (list === undefined) this.byService.set(resource.service, [resource])
+      else list.push(resource)
+    }
     for (const { resource, whoCan } of access.resources) {
-      const forms = [resource.arn, ...(resource.childArns ?? [])]
       for (const entry of whoCan) {
-        let services = this.byName.get(entry.principal)
-        if (services === undefined) {
-          services = new Map()
-          this.byName.set(entry.principal, services)
+        let reached = this.byName.get(entry.principal)
+        if (reached === undefined) {
+          reached = new Map()
+          this.byName.set(entry.principal, reached)
         }
-        const item = { resource, capabilities: entry.capabilities, forms, rank: rank(resource) }
-        const list = services.get(resource.service)
-        if (list === undefined) services.set(resource.service, [item])
-        else list.push(item)
+        const known = reached.get(resource)
+        reached.set(
+          resource,
+          known === undefined ? entry.capabilities : [...new Set([...known, ...entry.capabilities])],
+        )
       }
     }
-    for (const services of this.byName.values())
-      for (const list of services.values()) list.sort((a, b) => b.rank - a.rank)
   }
 
   /** The most sensitive resource a grant of this principal touches, or undefined. */
   mostSensitive(principal: Principal, grant: Grant): Resource | undefined {
-    const services = this.byName.get(principal.name)
-    if (services === undefined) return undefined
-    const lists = grant.service === '*' ? [...services.values()] : [services.get(grant.service) ?? []]
-    let best: Reached | undefined
-    for (const list of lists) {
-      const found = list.find(
-        ({ capabilities, forms }) =>
-          capabilities.includes(grant.capability) &&
-          (grant.resource === '*' || forms.some((f) => this.meets(grant.resource, f))),
-      )
-      if (found !== undefined && (best === undefined || found.rank > best.rank)) best = found
+    const reached = this.byName.get(principal.name)
+    if (reached === undefined) return undefined
+    for (const resource of this.touched(grant.service, grant.resource)) {
+      if (reached.get(resource)?.includes(grant.capability)) return resource
     }
-    return best?.resource
+    return undefined
   }
 
-  private readonly meetings = new Map<string, Map<string, boolean>>()
-
-  /** Principals share patterns and resources: each pair is compared once. */
-  private meets(pattern: string, form: string): boolean {
-    let byForm = this.meetings.get(pattern)
-    if (byForm === undefined) {
-      byForm = new Map()
-      this.meetings.set(pattern, byForm)
+  /** Principals share patterns: the resources each one meets are found once. */
+  private touched(service: string, pattern: string): Resource[] {
+    const all = this.byService.get(service) ?? []
+    if (pattern === '*') return all
+    let byPattern = this.candidates.get(service)
+    if (byPattern === undefined) {
+      byPattern = new Map()
+      this.candidates.set(service, byPattern)
     }
-    let meets = byForm.get(form)
-    if (meets === undefined) {
-      meets = patternsIntersect(pattern, form)
-      byForm.set(form, meets)
+    let found = byPattern.get(pattern)
+    if (found === undefined) {
+      found = all.filter((r) => [r.arn, ...(r.childArns ?? [])].some((f) => patternsIntersect(pattern, f)))
+      byPattern.set(pattern, found)
     }
-    return meets
+    return found
   }
 }
 
@@ -284,20 +282,8 @@ export class Scorer {
     return { total: lines.reduce((sum, l) => sum + l.strokes, 0), lines }
   }
 
-  private readonly sensitivity = new Map<string, Classification | null>()
-
-  /** Grants of a principal repeat their service, capability and pattern: answer each once. */
+  /** The classification of the most sensitive resource of the tree the grant lets the principal touch. */
   private mostSensitive(principal: Principal, grant: Grant): Classification | undefined {
-    const key = `${principal.id}\n${principal.name}\n${grant.service}\n${grant.capability}\n${grant.resource}`
-    let known = this.sensitivity.get(key)
-    if (known === undefined) {
-      known = this.computeMostSensitive(principal, grant) ?? null
-      this.sensitivity.set(key, known)
-    }
-    return known ?? undefined
-  }
-
-  private computeMostSensitive(principal: Principal, grant: Grant): Classification | undefined {
     const resource = this.reach.mostSensitive(principal, grant)
     return resource === undefined ? undefined : this.ctx.classify(resource)
   }
