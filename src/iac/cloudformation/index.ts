@@ -8,6 +8,7 @@
  */
 import { emptyModel } from '../../model/types.js'
 import { ACCOUNT_SYMBOL, REGION_SYMBOL } from '../policies.js'
+import { applyPublicAccessBlock } from '../publicAccessBlock.js'
 import { type Coverage, emptyCoverage, type LoaderOptions, type LoadResult, type Snapshot } from '../types.js'
 import { Builder } from './build.js'
 import { discoverTemplates, type Template } from './discover.js'
@@ -61,6 +62,8 @@ export function loadCloudFormation(snapshot: Snapshot, options: LoaderOptions = 
 
   for (const r of resolvers) loadTemplate(builder, r, coverage)
   builder.finish()
+  // Once every bucket has its merged policy: what its public access block does to it.
+  for (const r of builder.resources) applyPublicAccessBlock(r, coverage, r.account ?? env.account)
   model.principals = builder.principals
   model.resources = builder.resources
   return { model, coverage }

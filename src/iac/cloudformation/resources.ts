@@ -5,6 +5,7 @@
  * under its ARN, without an address, so public or cross-account grants on it are still seen.
  */
 import type { Resource } from '../../model/types.js'
+import { addPublicAccessBlock } from '../publicAccessBlock.js'
 import { type Builder, strings, tagsOf } from './build.js'
 import { isRecord, type Resolver } from './intrinsics.js'
 import type { Value } from './parse.js'
@@ -126,7 +127,24 @@ export function loadResource(
     const document = props.ResourcePolicy.PolicyDocument
     b.addResourcePolicy(r, resource, document, { id: `${scoped}.ResourcePolicy`, name: id, line })
   }
-  if (type === 'AWS::S3::Bucket') publicAcl(r, resource, props, line)
+  if (type === 'AWS::S3::Bucket') {
+    publicAcl(r, resource, props, line)
+    const block = r.resolve(props.PublicAccessBlockConfiguration ?? null, line)
+    if (isRecord(block)) {
+      const on = (key: string): boolean => block[key] === true || block[key] === 'true'
+      const at = r.lineOf(props.PublicAccessBlockConfiguration as Value, line)
+      addPublicAccessBlock(
+        resource,
+        {
+          blockPublicAcls: on('BlockPublicAcls'),
+          ignorePublicAcls: on('IgnorePublicAcls'),
+          blockPublicPolicy: on('BlockPublicPolicy'),
+          restrictPublicBuckets: on('RestrictPublicBuckets'),
+        },
+        { file: r.t.file, ...(at !== undefined ? { line: at } : {}) },
+      )
+    }
+  }
 }
 
 function publicAcl(r: Resolver, resource: Resource, props: Props, line: number | undefined): void {

@@ -6,6 +6,7 @@
  */
 import type { OrganizationPolicy, Policy, PublicAccessBlock, Resource } from '../../model/types.js'
 import { makePolicy } from '../policies.js'
+import { addPublicAccessBlock, applyPublicAccessBlock } from '../publicAccessBlock.js'
 import { arnOf, computedAttribute, type Env, nameOf, TYPES } from './attributes.js'
 import type { IdentityContext } from './identity.js'
 import { stringMap, strings } from './identity.js'
@@ -80,8 +81,8 @@ export class Resources {
   }
 
   /**
-   * `aws_s3_bucket_public_access_block` and `aws_s3_account_public_access_block`: a setting holds
-   * when the bucket's or the account's says so. Ignored public ACLs no longer open the bucket.
+   * `aws_s3_bucket_public_access_block` and `aws_s3_account_public_access_block` (see
+   * `../publicAccessBlock.ts`): a setting holds when the bucket's or the account's says so.
    */
   private publicAccessBlocks(instances: Instance[]): void {
     const settings = (i: Instance): Omit<PublicAccessBlock, 'locations'> => ({
@@ -90,48 +91,22 @@ export class Resources {
       blockPublicPolicy: i.argument('block_public_policy') === true,
       restrictPublicBuckets: i.argument('restrict_public_buckets') === true,
     })
-    const apply = (r: Resource, s: Omit<PublicAccessBlock, 'locations'>, i: Instance): void => {
-      const before = r.publicAccessBlock
-      const merged: PublicAccessBlock = {
-        blockPublicAcls: s.blockPublicAcls || (before?.blockPublicAcls ?? false),
-        ignorePublicAcls: s.ignorePublicAcls || (before?.ignorePublicAcls ?? false),
-        blockPublicPolicy: s.blockPublicPolicy || (before?.blockPublicPolicy ?? false),
-        restrictPublicBuckets: s.restrictPublicBuckets || (before?.restrictPublicBuckets ?? false),
-        locations: [...(before?.locations ?? []), i.location],
-      }
-      r.publicAccessBlock = merged
-      const acl = r.publicAccess?.reason.startsWith('canned ACL') ? r.publicAccess : undefined
-      if (acl && merged.blockPublicAcls)
-        this.c.shared.notAnalysed(
-          acl.location?.file ?? i.location.file,
-          acl.location?.line,
-          `${acl.reason} of ${r.name}`,
-          "blocked: the bucket's public access block sets block_public_acls, so putting this ACL fails",
-        )
-      // An ignored public ACL grants nothing (a blocked one is never put).
-      if (acl && (merged.ignorePublicAcls || merged.blockPublicAcls)) delete r.publicAccess
-      const publicStatement = r.policy?.document.statements.find(
-        (st) => st.effect === 'Allow' && (st.principal ?? []).some((p) => p.value === '*'),
-      )
-      if (publicStatement && merged.blockPublicPolicy && r.policy)
-        this.c.shared.notAnalysed(
-          r.policy.statementLocations?.[publicStatement.index]?.file ??
-            r.policy.location?.file ??
-            i.location.file,
-          r.policy.statementLocations?.[publicStatement.index]?.line ?? r.policy.location?.line,
-          `public bucket policy of ${r.name}`,
-          "blocked: the bucket's public access block sets block_public_policy, so putting this policy fails",
-        )
-    }
     for (const i of instances)
       if (i.mode === 'managed' && i.type === 'aws_s3_bucket_public_access_block')
-        apply(this.target('aws_s3_bucket', asString(i.get('bucket')), i), settings(i), i)
+        addPublicAccessBlock(
+          this.target('aws_s3_bucket', asString(i.get('bucket')), i),
+          settings(i),
+          i.location,
+        )
     for (const i of instances)
       if (i.mode === 'managed' && i.type === 'aws_s3_account_public_access_block') {
         const account = i.argument('account_id')
         if (typeof account === 'string' && account !== this.env.account) continue
-        for (const r of this.resources) if (r.type === 'aws_s3_bucket') apply(r, settings(i), i)
+        for (const r of this.resources)
+          if (r.type === 'aws_s3_bucket') addPublicAccessBlock(r, settings(i), i.location)
       }
+    for (const r of this.resources)
+      applyPublicAccessBlock(r, this.c.shared.coverage, r.account ?? this.env.account)
   }
 
   private get env(): Env {
