@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { defaultConfig } from '../../../src/config/types.js'
+import { loadTerraform } from '../../../src/iac/terraform/index.js'
 import type { AccessKey } from '../../../src/model/types.js'
+import { analyze } from '../../../src/risk/analyze.js'
 import { credentialsExposure } from '../../../src/risk/rules/credentials-exposure.js'
+import { memorySnapshot } from '../../../src/source/folder.js'
 import { HOME, model, policy, user } from '../../engine/modelBuilder.js'
 import { lines, runRule } from '../ruleHarness.js'
 
@@ -114,6 +118,52 @@ describe('credentials-exposure: long-lived access keys', () => {
         `credentials-exposure:access-key:arn:aws:iam::${HOME}:user/ops:aws_iam_access_key.ops`,
         { file: 'iam.tf', line: 12 },
       ],
+    ])
+  })
+})
+
+describe('credentials-exposure on a pull request (Terraform)', () => {
+  const base = `resource "aws_iam_user" "ci" {
+  name = "ci-deploy"
+}
+
+resource "aws_iam_user_policy" "ci" {
+  name   = "deploy"
+  user   = aws_iam_user.ci.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "arn:aws:s3:::acme-site/*" }] })
+}
+`
+  const withKey = `${base}
+resource "aws_iam_access_key" "ci" {
+  user = aws_iam_user.ci.name
+}
+
+output "ci_secret" {
+  value     = aws_iam_access_key.ci.secret
+  sensitive = true
+}
+`
+  const load = (text: string) => loadTerraform(memorySnapshot({ 'main.tf': text }), { homeAccount: HOME })
+  const config = { ...defaultConfig(), homeAccounts: [HOME] }
+
+  it('a new key whose secret is an output is a new high finding at the output', async () => {
+    const r = analyze(await load(base), await load(withKey), config)
+    expect(r.findings.filter((f) => f.rule === 'credentials-exposure')).toMatchObject([
+      {
+        status: 'new',
+        severity: 'high',
+        principal: 'ci-deploy',
+        message:
+          'user ci-deploy has a long-lived access key (aws_iam_access_key.ci); its secret is in output "ci_secret"',
+        location: { file: 'main.tf', line: 15 },
+      },
+    ])
+  })
+
+  it('removing the key resolves it', async () => {
+    const r = analyze(await load(withKey), await load(base), config)
+    expect(r.findings.filter((f) => f.rule === 'credentials-exposure')).toMatchObject([
+      { status: 'resolved', severity: 'high' },
     ])
   })
 })
