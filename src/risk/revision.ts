@@ -43,7 +43,9 @@ export function assessRevision(
   const byPrincipal = new Map<string, RuleFinding[]>()
   for (const f of findings) {
     if (f.principalId === undefined) continue
-    byPrincipal.set(f.principalId, [...(byPrincipal.get(f.principalId) ?? []), f])
+    const list = byPrincipal.get(f.principalId)
+    if (list === undefined) byPrincipal.set(f.principalId, [f])
+    else list.push(f)
   }
   const scorer = new Scorer({ model, access, config, classify })
   const scores = new Map<string, PrincipalScore>()
@@ -96,11 +98,12 @@ export function scoreOf(revision: Revision, access: PrincipalAccess | undefined)
 }
 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 }
+const collate = new Intl.Collator().compare
 
 export function compareFindings(a: RuleFinding, b: RuleFinding): number {
   return (
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    a.rule.localeCompare(b.rule) ||
-    a.key.localeCompare(b.key)
+    (a.rule === b.rule ? 0 : collate(a.rule, b.rule)) ||
+    (a.key === b.key ? 0 : collate(a.key, b.key))
   )
 }
