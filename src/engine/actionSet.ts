@@ -26,6 +26,8 @@ export interface ElementActions {
   words: Uint32Array
 }
 
+const NAME_LIMIT = 20_000
+
 /** A trie over lists of action patterns, for the sets of Action and NotAction elements. */
 interface PatternNode {
   actions?: ElementActions
@@ -54,6 +56,8 @@ export class ActionIndex implements ActionUniverse {
   private readonly positions = new Map<ActionInfo, number>()
   private readonly byService = new Map<string, { from: number; to: number }>()
   private readonly patternSets: PatternNode = {}
+  /** Request action names to positions (-1: not in the catalog), within NAME_LIMIT. */
+  private readonly namePositions = new Map<string, number>()
   private readonly notPatternSets: PatternNode = {}
   private fullSet: ActionSet | undefined
   private byArnService: Map<string, ActionSet> | undefined
@@ -71,6 +75,21 @@ export class ActionIndex implements ActionUniverse {
 
   indexOf(action: ActionInfo): number | undefined {
     return this.positions.get(action)
+  }
+
+  /**
+   * The position of the action a request names (`s3:GetObject`, any case), or undefined when the
+   * catalog does not know it. Remembered by the name as written: requests repeat a few names.
+   */
+  positionOf(name: string): number | undefined {
+    let position = this.namePositions.get(name)
+    if (position === undefined) {
+      const action = this.catalog.action(name)
+      position = (action && this.positions.get(action)) ?? -1
+      if (this.namePositions.size >= NAME_LIMIT) this.namePositions.clear()
+      this.namePositions.set(name, position)
+    }
+    return position < 0 ? undefined : position
   }
 
   empty(): ActionSet {

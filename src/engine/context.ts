@@ -120,13 +120,14 @@ export class EvaluationContext {
         const group = this.principalsById.get(groupId)
         if (group !== undefined) for (const policy of group.policies) this.compileInto(policy, identity)
       }
+      // Every context has the same fields in the same order (absent ones undefined): one hidden class.
       const context: PrincipalContext = {
         principal,
+        account: principal.account,
         identity,
+        boundary: principal.boundary === undefined ? undefined : this.compile(principal.boundary),
         scps: this.applicable(this.model.serviceControlPolicies, principal.account),
       }
-      if (principal.account !== undefined) context.account = principal.account
-      if (principal.boundary !== undefined) context.boundary = this.compile(principal.boundary)
       entry = { context, decides: 0 }
       this.principalContexts.set(principal, entry)
     }
@@ -138,11 +139,11 @@ export class EvaluationContext {
     if (entry === undefined) {
       const account = resource.account ?? this.model.homeAccounts[0]
       const context: ResourceContext = {
+        account,
+        policy: resource.policy === undefined ? undefined : this.compile(resource.policy),
         policyIsAuthoritative: AUTHORITATIVE_TYPES.has(resource.type),
         rcps: this.applicable(this.model.resourceControlPolicies, account),
       }
-      if (account !== undefined) context.account = account
-      if (resource.policy !== undefined) context.policy = this.compile(resource.policy)
       entry = { context, decides: 0 }
       this.resourceContexts.set(resource, entry)
     }
@@ -158,9 +159,9 @@ export class EvaluationContext {
    * that name the action take part, and the decision is made with booleans, not action sets.
    */
   decide(request: Request): Decision {
-    const action = this.index.catalog.action(request.action)
-    const position = action && this.index.indexOf(action)
-    if (action === undefined || position === undefined) return implicitDeny()
+    const position = this.index.positionOf(request.action)
+    if (position === undefined) return implicitDeny()
+    const action = this.index.actions[position]!
     const who = this.principalEntry(request.principal)
     const resource = request.target === undefined ? undefined : this.resourceEntry(request.target)
     // Path finding asks a context about many actions, most of which no statement mentions: past a

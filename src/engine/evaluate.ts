@@ -54,7 +54,12 @@ export interface ScopeResult {
   limitedBy: StatementSource[]
 }
 
-export const NO_RESOURCE: ResourceContext = { policyIsAuthoritative: false, rcps: [] }
+export const NO_RESOURCE: ResourceContext = {
+  account: undefined,
+  policy: undefined,
+  policyIsAuthoritative: false,
+  rcps: [],
+}
 
 interface Allows {
   any: ActionSet
