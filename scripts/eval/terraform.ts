@@ -22,10 +22,16 @@ const FOLDERS = [
   'regula',
 ]
 
-const counts = (r: LoadResult): string =>
-  `${r.model.principals.length} principals, ${r.model.resources.length} resources, ` +
-  `${r.coverage.policiesAnalyzed} policies, ${r.coverage.errors.length} errors, ` +
-  `${r.coverage.unresolved.length} unresolved, ${r.coverage.notAnalysed.length} not analysed`
+const counts = (r: LoadResult): string => {
+  const keys = r.model.principals.flatMap((p) => p.accessKeys ?? [])
+  const inOutputs = keys.filter((k) => k.secretExposure?.kind === 'output').length
+  return (
+    `${r.model.principals.length} principals, ${r.model.resources.length} resources, ` +
+    `${r.coverage.policiesAnalyzed} policies, ${keys.length} access keys (${inOutputs} with the secret in an output), ` +
+    `${r.coverage.errors.length} errors, ${r.coverage.unresolved.length} unresolved, ` +
+    `${r.coverage.notAnalysed.length} not analysed`
+  )
+}
 
 export async function evalTerraform(corpusDir: string): Promise<string[]> {
   const lines: string[] = []

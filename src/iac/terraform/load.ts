@@ -9,7 +9,7 @@ import type { ParsedFile } from './ast.js'
 import { hclParser } from './hcl.js'
 import { Identities, secretReferences } from './identity.js'
 import { Resources } from './resources.js'
-import { LoadState, SharedState } from './state.js'
+import { LoadState, rootLabel, SharedState } from './state.js'
 
 export async function loadTerraform(snapshot: Snapshot, options: LoaderOptions = {}): Promise<LoadResult> {
   const parser = await hclParser()
@@ -33,7 +33,7 @@ export async function loadTerraform(snapshot: Snapshot, options: LoaderOptions =
       shared,
       env: state.env,
       defaultTags: state.defaultTags,
-      secretOutputs: secretOutputs(root.files),
+      secretOutputs: secretOutputs(root.files, rootLabel(dir)),
     }
     const identities = new Identities(c)
     identities.add(instances)
@@ -51,14 +51,18 @@ export async function loadTerraform(snapshot: Snapshot, options: LoaderOptions =
 }
 
 /** The root module's outputs that read an access key's secret (what `terraform output` shows). */
-function secretOutputs(files: ParsedFile[]): Map<string, { name: string; location: SourceLocation }> {
+function secretOutputs(
+  files: ParsedFile[],
+  label: string,
+): Map<string, { name: string; location: SourceLocation }> {
   const out = new Map<string, { name: string; location: SourceLocation }>()
   for (const f of files)
     for (const b of f.body.blocks) {
       const value = b.type === 'output' ? b.body.attributes.get('value') : undefined
       if (value === undefined) continue
       for (const key of secretReferences(value.text))
-        if (!out.has(key)) out.set(key, { name: b.labels[0] ?? '', location: { file: f.path, line: b.line } })
+        if (!out.has(`${label}${key}`))
+          out.set(`${label}${key}`, { name: b.labels[0] ?? '', location: { file: f.path, line: b.line } })
     }
   return out
 }

@@ -84,6 +84,30 @@ output "ops_secrets" {
     ])
   })
 
+  it('finds the output of each root module in a tree of several', async () => {
+    const env = `resource "aws_iam_user" "ci" {
+  name = "ci"
+}
+
+resource "aws_iam_access_key" "ci" {
+  user = aws_iam_user.ci.name
+}
+`
+    const result = await loadFiles({
+      'envs/dev/main.tf': env,
+      'envs/prod/main.tf': env,
+      'envs/prod/outputs.tf': 'output "secret" {\n  value = aws_iam_access_key.ci.secret\n}\n',
+    })
+    expect(
+      result.model.principals.map(
+        (p) => `${p.address} ${p.accessKeys?.map((k) => k.secretExposure?.detail)}`,
+      ),
+    ).toEqual([
+      'envs/dev/aws_iam_user.ci the Terraform state, in clear text (no pgp_key)',
+      'envs/prod/aws_iam_user.ci output "secret"',
+    ])
+  })
+
   it('gives a key for a user outside the tree to a user of that name', async () => {
     const result = await loadFiles({
       'main.tf': `resource "aws_iam_access_key" "legacy" {
