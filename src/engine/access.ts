@@ -55,11 +55,11 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     const reach = reaches.get(p.id)!
     let adminVia = directAdmin.get(p.id)
     let adminPath: AccessEdge[] | undefined
-    for (const { path, target } of reach) {
+    for (const { path, target, via } of reach) {
       if (adminVia !== undefined) break
       const reason = directAdmin.get(target)
       if (reason === undefined) continue
-      adminVia = `${path.map((e) => e.description).join(', then ')}: ${reason}`
+      adminVia = `${via}: ${reason}`
       adminPath = path
     }
     // An administrator's access is everything: said once per capability, not once per action.
@@ -86,16 +86,7 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     const held = new HeldGrants(own)
     // One description and hop list per principal reached, shared by all the grants it passes on:
     // the statements that allow each grant stay in its sources.
-    const routes = new Map(
-      reach.map((r) => [
-        r.target,
-        {
-          via: r.path.map((e) => e.description).join(', then '),
-          hops: r.path.map((e) => e.to),
-          conditional: r.path.some((e) => e.conditional),
-        },
-      ]),
-    )
+    const routes = new Map(reach.map((r) => [r.target, r]))
     for (const { grant, from } of reachedBy.get(p.id) ?? []) {
       const route = routes.get(from)
       if (from === p.id || route === undefined || held.covers(grant)) continue
@@ -197,6 +188,10 @@ function adminReason(ctx: EvaluationContext, p: Principal, edges: AccessEdge[]):
 interface Reach {
   target: string
   path: AccessEdge[]
+  /** The path in words, the principals it goes through, and whether some hop is conditional. */
+  via: string
+  hops: string[]
+  conditional: boolean
 }
 
 /**
@@ -216,10 +211,7 @@ function pathsOf(reaches: Map<string, Reach[]>): Map<string, PathTo[]> {
     if (reach.length === 0) continue
     out.set(
       id,
-      reach.map((r) => ({
-        target: r.target,
-        via: r.path.map((e) => e.description).join(', then '),
-      })),
+      reach.map((r) => ({ target: r.target, via: r.via })),
     )
   }
   return out
@@ -238,19 +230,27 @@ function adjacencyOf(edges: AccessEdge[]): Map<string, AccessEdge[]> {
 
 /** Principals reachable through edges, shortest paths first, each once. */
 function reachable(from: string, adjacency: Map<string, AccessEdge[]>, maxDepth: number): Reach[] {
-  const out = new Map<string, AccessEdge[]>()
-  let frontier: Reach[] = [{ target: from, path: [] }]
+  const seen = new Set<string>([from])
+  const out: Reach[] = []
+  let frontier: Reach[] = [{ target: from, path: [], via: '', hops: [], conditional: false }]
   for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
     const next: Reach[] = []
-    for (const { target, path } of frontier) {
-      for (const e of adjacency.get(target) ?? []) {
-        if (e.to === from || out.has(e.to)) continue
-        const extended = [...path, e]
-        out.set(e.to, extended)
-        next.push({ target: e.to, path: extended })
+    for (const r of frontier) {
+      for (const e of adjacency.get(r.target) ?? []) {
+        if (seen.has(e.to)) continue
+        seen.add(e.to)
+        const extended: Reach = {
+          target: e.to,
+          path: [...r.path, e],
+          via: r.via === '' ? e.description : `${r.via}, then ${e.description}`,
+          hops: [...r.hops, e.to],
+          conditional: r.conditional || e.conditional,
+        }
+        out.push(extended)
+        next.push(extended)
       }
     }
     frontier = next
   }
-  return [...out.entries()].map(([target, path]) => ({ target, path }))
+  return out
 }
