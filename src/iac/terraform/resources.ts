@@ -85,11 +85,16 @@ export class Resources {
    * `../publicAccessBlock.ts`): a setting holds when the bucket's or the account's says so.
    */
   private publicAccessBlocks(instances: Instance[]): void {
+    // Terraform converts "true" to a bool; anything unknown is taken as not set (the less safe reading).
+    const on = (i: Instance, name: string): boolean => {
+      const v = i.argument(name)
+      return v === true || v === 'true'
+    }
     const settings = (i: Instance): Omit<PublicAccessBlock, 'locations'> => ({
-      blockPublicAcls: i.argument('block_public_acls') === true,
-      ignorePublicAcls: i.argument('ignore_public_acls') === true,
-      blockPublicPolicy: i.argument('block_public_policy') === true,
-      restrictPublicBuckets: i.argument('restrict_public_buckets') === true,
+      blockPublicAcls: on(i, 'block_public_acls'),
+      ignorePublicAcls: on(i, 'ignore_public_acls'),
+      blockPublicPolicy: on(i, 'block_public_policy'),
+      restrictPublicBuckets: on(i, 'restrict_public_buckets'),
     })
     for (const i of instances)
       if (i.mode === 'managed' && i.type === 'aws_s3_bucket_public_access_block')

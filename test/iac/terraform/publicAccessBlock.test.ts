@@ -35,12 +35,16 @@ describe('S3 public access block', () => {
     expect(resource(result, 'aws_s3_bucket.site').publicAccessBlock).toBeUndefined()
   })
 
-  it('ignore_public_acls: the public ACL grants nothing; the settings are on the bucket', async () => {
+  it('ignore_public_acls ("true" as Terraform converts it): the public ACL grants nothing; the settings are on the bucket', async () => {
     const result = await loadFiles({
       'main.tf': `${buckets}
+variable "ignore" {
+  default = "true"
+}
+
 resource "aws_s3_bucket_public_access_block" "site" {
   bucket             = aws_s3_bucket.site.id
-  ignore_public_acls = true
+  ignore_public_acls = var.ignore
 }
 `,
     })
@@ -51,7 +55,7 @@ resource "aws_s3_bucket_public_access_block" "site" {
       ignorePublicAcls: true,
       blockPublicPolicy: false,
       restrictPublicBuckets: false,
-      locations: [{ file: 'main.tf', line: 23 }],
+      locations: [{ file: 'main.tf', line: 27 }],
     })
     expect(result.coverage.notAnalysed).toEqual([])
   })

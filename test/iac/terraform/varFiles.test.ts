@@ -1,5 +1,9 @@
 /** Var files named in configuration (`terraform.var-files`), read after the automatic ones. */
 import { describe, expect, it } from 'vitest'
+import { loaderOptions } from '../../../src/cli/io.js'
+import { parseConfig } from '../../../src/config/load.js'
+import { loadTree } from '../../../src/iac/load.js'
+import { memorySnapshot } from '../../../src/source/folder.js'
 import { loadFiles } from './helpers.js'
 
 const env = `variable "partner" {
@@ -97,5 +101,21 @@ describe('terraform.var-files', () => {
     )
     expect(result.coverage.errors.map((e) => `${e.file}:${e.line}`)).toEqual(['envs/prod/prod.tfvars:2'])
     expect(facts(result)).toContain('envs/prod/aws_iam_role.partner trusts arn:aws:iam::555555555555:root')
+  })
+})
+
+describe('terraform.var-files from .github/access-diff.yml', () => {
+  it('reaches the loader through the loader options', async () => {
+    const config = parseConfig(
+      'terraform:\n  var-files:\n    envs/prod: ["../common.tfvars", prod.tfvars]\n',
+      '.github/access-diff.yml',
+    )
+    expect(config.terraformVarFiles).toEqual({ 'envs/prod': ['../common.tfvars', 'prod.tfvars'] })
+    const result = await loadTree(memorySnapshot(tree), loaderOptions(config))
+    expect(facts(result)).toContain('envs/prod/aws_s3_bucket.reports arn:aws:s3:::acme-reports-prod')
+  })
+
+  it('an unknown key under terraform is an error of the configuration, with its line', () => {
+    expect(() => parseConfig('terraform:\n  var_files: {}\n', '.github/access-diff.yml')).toThrow(/var_files/)
   })
 })
