@@ -52,12 +52,16 @@ export interface CompiledStatement {
    * of words a one-action test reads. Also on a projection to a smaller universe, unchanged.
    */
   element: ElementActions
-  /** Undefined when the statement has no Resource element (trust policies): it matches any resource. */
+  /**
+   * Undefined when the statement has no Resource element (trust policies): it matches any resource.
+   * Resource and NotResource may be the policy document's own lists: do not modify them.
+   */
   resources?: string[]
   notResources?: string[]
   principals?: PrincipalRef[]
   notPrincipals?: PrincipalRef[]
   conditional: boolean
+  /** Sorted, distinct; shared when empty: do not modify. */
   conditionKeys: string[]
   /** The resource holds IAM policy variables such as `${aws:username}`: it depends on the request. */
   usesVariables: boolean
@@ -88,14 +92,18 @@ function indexLabel(index: number): string {
 /** Set while widening resource patterns: whether one held an IAM policy variable. */
 let sawVariables = false
 
+/** The condition keys of a statement without conditions (shared: do not modify). */
+const NO_KEYS: string[] = []
+
 /**
  * The patterns with IAM policy variables widened to wildcards (see `sawVariables`). Patterns
- * without a placeholder are kept as they are, and the list too when none has one.
+ * without a placeholder are kept as they are, and the list itself (shared with the policy
+ * document: do not modify) when none has one.
  */
 function widen(patterns: string[]): string[] {
   let i = 0
   while (i < patterns.length && !patterns[i]!.includes('${')) i++
-  if (i === patterns.length) return patterns.slice()
+  if (i === patterns.length) return patterns
   const out = patterns.slice(0, i)
   for (; i < patterns.length; i++) {
     const widened = policyVariablesAsWildcards(patterns[i]!)
@@ -124,7 +132,7 @@ function compileStatement(policy: Policy, statement: Statement, index: ActionInd
       statement.sid !== undefined && statement.sid !== '' ? statement.sid : indexLabel(statement.index),
   }
   if (location !== undefined) source.location = location
-  let conditionKeys: string[] = []
+  let conditionKeys = NO_KEYS
   let onRequester: PrincipalCondition[] | undefined
   if (conditions.length > 0) {
     conditionKeys =

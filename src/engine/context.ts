@@ -64,11 +64,12 @@ export class EvaluationContext {
   private readonly compiled = new Map<string, CompiledStatement[]>()
   private readonly principalContexts = new Map<Principal, ContextEntry<PrincipalContext>>()
   private readonly resourceContexts = new Map<Resource, ContextEntry<ResourceContext>>()
-  readonly principalsById: Map<string, Principal>
-  private readonly applicability = new Map<string, Map<string, boolean>>()
+  // Built on first use: a context that only decides a few requests needs none of these.
+  private byId: Map<string, Principal> | undefined
+  private applicability: Map<string, Map<string, boolean>> | undefined
   private byForm: Map<string, Resource> | undefined
-  private readonly subUniverses = new Map<string, SubUniverse>()
-  private readonly actionLists = new Map<string, string[]>()
+  private subUniverses: Map<string, SubUniverse> | undefined
+  private actionLists: Map<string, string[]> | undefined
   private readonly scpsByAccount = new Map<string | undefined, CompiledStatement[][]>()
   private readonly rcpsByAccount = new Map<string | undefined, CompiledStatement[][]>()
 
@@ -78,7 +79,12 @@ export class EvaluationContext {
     index?: ActionIndex,
   ) {
     this.index = index ?? new ActionIndex(catalog)
-    this.principalsById = new Map(model.principals.map((p) => [p.id, p]))
+  }
+
+  /** The principals of the model by id. */
+  get principalsById(): Map<string, Principal> {
+    this.byId ??= new Map(this.model.principals.map((p) => [p.id, p]))
+    return this.byId
   }
 
   /**
@@ -87,6 +93,7 @@ export class EvaluationContext {
    */
   actionList(sorted: string[]): string[] {
     const key = sorted.join(',')
+    this.actionLists ??= new Map()
     const known = this.actionLists.get(key)
     if (known !== undefined) return known
     this.actionLists.set(key, sorted)
@@ -206,6 +213,7 @@ export class EvaluationContext {
    * their own: evaluating a scope of that service then costs a few words per set, not hundreds.
    */
   serviceUniverse(arnService: string): SubUniverse {
+    this.subUniverses ??= new Map()
     let sub = this.subUniverses.get(arnService)
     if (sub === undefined) {
       const positions = [...this.index.onArnService(arnService).indices()]
@@ -262,6 +270,7 @@ export class EvaluationContext {
     const action = this.index.actions[position]!
     const shape = symbolsAsWildcards(pattern)
     if (action.resourceTypes.length === 0) return false
+    this.applicability ??= new Map()
     let memo = this.applicability.get(pattern)
     if (memo === undefined) {
       memo = new Map()

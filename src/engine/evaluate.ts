@@ -296,6 +296,9 @@ export interface SingleDecision {
   deniedBy: StatementSource[]
 }
 
+/** `deniedBy` of a decision that found no Deny (shared: do not modify). */
+const NO_DENIES: StatementSource[] = []
+
 /** Bits of a one-action result: 1 = allowed (any), 2 = allowed without condition. */
 const ANY = 1
 const UNCONDITIONAL = 2
@@ -324,14 +327,15 @@ export function decideSingle(
 ): SingleDecision {
   const mode: ScopeMode = literalStar ? LITERAL_STAR_SCOPE : hasWildcard(scope) ? PATTERN : CONCRETE
   const principal = who.principal
-  const deniedBy: StatementSource[] = []
+  // Allocated on the first Deny found: most requests find none.
+  let deniedBy: StatementSource[] | undefined
 
   // Identity policies: their Denies, and their Allows.
   let identityPath = 0
   for (const s of who.identity) {
     if (!elementHas(s.element, position)) continue
     if (s.effect === 'Deny') {
-      if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
+      if (!s.conditional && meets(s, scope, mode)) deniedBy = withDeny(deniedBy, s.source)
     } else if (identityPath !== BOTH && meets(s, scope, mode)) {
       identityPath |= s.conditional ? ANY : BOTH
     }
@@ -343,7 +347,7 @@ export function decideSingle(
     for (const s of boundary) {
       if (!elementHas(s.element, position)) continue
       if (s.effect === 'Deny') {
-        if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
+        if (!s.conditional && meets(s, scope, mode)) deniedBy = withDeny(deniedBy, s.source)
       } else if (boundaryBits !== BOTH && meets(s, scope, mode)) {
         boundaryBits |= s.conditional ? ANY : BOTH
       }
@@ -357,7 +361,7 @@ export function decideSingle(
     for (const s of scp) {
       if (!elementHas(s.element, position)) continue
       if (s.effect === 'Deny') {
-        if (!s.conditional && meets(s, scope, mode)) deniedBy.push(s.source)
+        if (!s.conditional && meets(s, scope, mode)) deniedBy = withDeny(deniedBy, s.source)
       } else if (bits !== BOTH && meets(s, scope, mode)) {
         bits |= s.conditional ? ANY : BOTH
       }
@@ -368,7 +372,8 @@ export function decideSingle(
   for (const rcp of resource.rcps) {
     for (const s of rcp) {
       if (!elementHas(s.element, position) || s.effect !== 'Deny' || s.conditional) continue
-      if (admitsForControlPolicy(s, principal) && meets(s, scope, mode)) deniedBy.push(s.source)
+      if (admitsForControlPolicy(s, principal) && meets(s, scope, mode))
+        deniedBy = withDeny(deniedBy, s.source)
     }
   }
 
@@ -388,7 +393,8 @@ export function decideSingle(
     for (const s of policy) {
       if (!elementHas(s.element, position)) continue
       if (s.effect === 'Deny') {
-        if (!s.conditional && resourceDenyApplies(s, who) && meets(s, scope, mode)) deniedBy.push(s.source)
+        if (!s.conditional && resourceDenyApplies(s, who) && meets(s, scope, mode))
+          deniedBy = withDeny(deniedBy, s.source)
         continue
       }
       const match = matchPrincipal(s, principal)
@@ -412,9 +418,20 @@ export function decideSingle(
     }
   }
   allowed &= scpBits
-  const denied = deniedBy.length > 0
+  const denied = deniedBy !== undefined
   const any = (allowed & ANY) !== 0 && !denied
-  return { allowed: any, conditional: any && (allowed & UNCONDITIONAL) === 0, denied, deniedBy }
+  return {
+    allowed: any,
+    conditional: any && (allowed & UNCONDITIONAL) === 0,
+    denied,
+    deniedBy: deniedBy ?? NO_DENIES,
+  }
+}
+
+function withDeny(deniedBy: StatementSource[] | undefined, source: StatementSource): StatementSource[] {
+  if (deniedBy === undefined) return [source]
+  deniedBy.push(source)
+  return deniedBy
 }
 
 /** Whether the statement applies to the request's resource, read as `mode` says. */
