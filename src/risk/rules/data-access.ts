@@ -1,13 +1,20 @@
 /**
- * data-access: who can read, write, delete or administer confidential data, one finding per
- * principal, resource and capability, so that gaining write on top of read shows as new. Access
- * to confidential data is often intended (the application's own store): low for Confidential,
- * medium for Restricted; the security review (DESIGN.md) decides what needs a human.
+ * data-access: who can read, write, delete or administer confidential data. Direct access gives
+ * one finding per principal, resource and capability, so that gaining write on top of read shows
+ * as new. Access only through paths (assume role, pass role) repeats what the principals at the
+ * end of the paths hold, which have their own findings: it gives one finding per principal,
+ * capability and tier, naming the resources. Access to confidential data is often intended (the
+ * application's own store): low for Confidential, medium for Restricted; the security review
+ * (DESIGN.md) decides what needs a human.
  */
-import type { Principal } from '../../model/types.js'
+import type { Capability } from '../../iam/types.js'
+import type { Principal, Resource } from '../../model/types.js'
 import { isDataCapability } from '../score.js'
-import type { Rule, RuleFinding } from '../types.js'
-import { accessPhrase, locationOf, principalLabel, resourceLabel } from '../words.js'
+import type { Classification, Rule, RuleFinding } from '../types.js'
+import { accessPhrase, joinWords, locationOf, principalLabel, resourceLabel } from '../words.js'
+
+/** Resources named in the message of a finding for access through paths. */
+const NAMED = 3
 
 export const dataAccess: Rule = {
   id: 'data-access',
@@ -18,19 +25,33 @@ export const dataAccess: Rule = {
     for (const a of access.principals)
       if (!byName.has(a.principal.name)) byName.set(a.principal.name, a.principal)
     const findings: RuleFinding[] = []
+    const throughPaths = new Map<
+      string,
+      { who: string; p: Principal | undefined; capability: Capability; c: Classification; reached: Reached[] }
+    >()
     for (const { resource, whoCan } of access.resources) {
       const c = classify(resource)
       if (!c.confidential) continue
       for (const entry of whoCan) {
         const p = byName.get(entry.principal)
+        const who = p?.id ?? entry.principal
         for (const capability of entry.capabilities.filter(isDataCapability)) {
+          if (entry.via !== undefined) {
+            const key = `data-access:${who}:paths:${capability}:${c.level}`
+            const known = throughPaths.get(key)
+            const reached = { resource, c, via: entry.via }
+            if (known === undefined)
+              throughPaths.set(key, { who: entry.principal, p, capability, c, reached: [reached] })
+            else known.reached.push(reached)
+            continue
+          }
           const finding: RuleFinding = {
-            key: `data-access:${p?.id ?? entry.principal}:${resource.id}:${capability}`,
+            key: `data-access:${who}:${resource.id}:${capability}`,
             rule: 'data-access',
             severity: c.level === 'restricted' ? 'medium' : 'low',
             principal: entry.principal,
             resource: resource.name,
-            message: `${p === undefined ? entry.principal : principalLabel(p)} can ${accessPhrase([capability], resourceLabel(resource, c))}${entry.via !== undefined ? ` (${entry.via})` : ''}`,
+            message: `${p === undefined ? entry.principal : principalLabel(p)} can ${accessPhrase([capability], resourceLabel(resource, c))}`,
           }
           if (p !== undefined) finding.principalId = p.id
           const location = locationOf(resource.location)
@@ -39,6 +60,37 @@ export const dataAccess: Rule = {
         }
       }
     }
+    for (const [key, { who, p, capability, c, reached }] of throughPaths) {
+      reached.sort((a, b) =>
+        a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0,
+      )
+      const first = reached[0]!
+      const named = reached.slice(0, NAMED).map((r) => resourceLabel(r.resource, r.c))
+      const what =
+        reached.length === 1
+          ? named[0]!
+          : reached.length <= NAMED
+            ? joinWords(named)
+            : `${reached.length} resources (${named.join(', ')}, …)`
+      const finding: RuleFinding = {
+        key,
+        rule: 'data-access',
+        severity: c.level === 'restricted' ? 'medium' : 'low',
+        principal: who,
+        resource: first.resource.name,
+        message: `${p === undefined ? who : principalLabel(p)} can ${accessPhrase([capability], what)} through paths (${first.via}${reached.some((r) => r.via !== first.via) ? ', and others' : ''})`,
+      }
+      if (p !== undefined) finding.principalId = p.id
+      const location = locationOf(first.resource.location)
+      if (location !== undefined) finding.location = location
+      findings.push(finding)
+    }
     return findings.sort((a, b) => a.key.localeCompare(b.key))
   },
+}
+
+interface Reached {
+  resource: Resource
+  c: Classification
+  via: string
 }
