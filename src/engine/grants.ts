@@ -59,8 +59,48 @@ export function directGrants(ctx: EvaluationContext, principal: Principal, ident
     }
   }
   const grants: Grant[] = []
-  for (const scope of scopes.values()) grants.push(...grantsOfScope(ctx, principal, scope))
+  const alike = identityScopeCache(ctx)
+  const signature = identitySignature(ctx, principal)
+  for (const scope of scopes.values()) {
+    if (scope.target !== undefined) {
+      grants.push(...grantsOfScope(ctx, principal, scope))
+      continue
+    }
+    // No resource of the tree in the scope: the answer depends only on the identity side.
+    const key = `${signature}\u0000${scope.pattern}`
+    let found = alike.get(key)
+    if (found === undefined) {
+      found = grantsOfScope(ctx, principal, scope)
+      alike.set(key, found)
+    }
+    grants.push(...found)
+  }
   return dropRedundant(grants)
+}
+
+/**
+ * Principals with the same policies (own and their groups', in order), boundary, account and type
+ * have the same grants on every scope that names no resource of the tree: no resource policy, RCP
+ * or account boundary can tell them apart there. Roles that share managed policies are computed once.
+ */
+const identityScopes = new WeakMap<EvaluationContext, Map<string, Grant[]>>()
+
+function identityScopeCache(ctx: EvaluationContext): Map<string, Grant[]> {
+  let cache = identityScopes.get(ctx)
+  if (cache === undefined) {
+    cache = new Map()
+    identityScopes.set(ctx, cache)
+  }
+  return cache
+}
+
+function identitySignature(ctx: EvaluationContext, principal: Principal): string {
+  const ids = principal.policies.map((p) => p.id)
+  for (const groupId of principal.groups ?? []) {
+    const group = ctx.principalsById.get(groupId)
+    if (group !== undefined) for (const p of group.policies) ids.push(p.id)
+  }
+  return [principal.type, principal.account ?? '', principal.boundary?.id ?? '', ...ids].join('\u0000')
 }
 
 /**
