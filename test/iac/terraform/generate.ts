@@ -149,6 +149,19 @@ resource "aws_iam_role_policy" "team" {
 
 data "aws_iam_policy_document" "bucket" {
   for_each = local.teams
+  # Public reads of the last team's published objects, restricted by its public access block.
+  dynamic "statement" {
+    for_each = each.key == "${teams[teams.length - 1]}" ? ["public"] : []
+    content {
+      sid       = "PublicReads"
+      actions   = ["s3:GetObject"]
+      resources = ["\${aws_s3_bucket.team[each.key].arn}/published/*"]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+    }
+  }
   statement {
     sid       = "FirstTeamReads"
     actions   = ["s3:GetObject"]
@@ -180,6 +193,12 @@ resource "aws_s3_bucket_policy" "team" {
   for_each = local.teams
   bucket   = aws_s3_bucket.team[each.key].id
   policy   = data.aws_iam_policy_document.bucket[each.key].json
+}
+
+resource "aws_s3_bucket_public_access_block" "published" {
+  bucket                  = aws_s3_bucket.team["${teams[teams.length - 1]}"].id
+  ignore_public_acls      = true
+  restrict_public_buckets = true
 }
 
 # --- Users (count) in a group with a heredoc policy and a managed policy.
