@@ -5,7 +5,8 @@
  *   npx tsx scripts/build-privesc-methods.ts [CORPUS_DIR]            # (re)write the data file
  *   npx tsx scripts/build-privesc-methods.ts [CORPUS_DIR] --check    # compare with the file
  *
- * CORPUS_DIR defaults to ../shared/corpus; the YAML is under taxonomy/pathfinding.cloud/data/paths.
+ * CORPUS_DIR is the corpus folder given to `npm run eval` with --corpus; the YAML is under
+ * taxonomy/pathfinding.cloud/data/paths.
  * Required actions and prerequisites come from the YAML; what each action is requested on (the
  * target kind) is derived from the category and the prerequisites' words, with the explicit table
  * below where words do not say it. The build fails on a method it cannot place, so a new upstream

@@ -1,6 +1,6 @@
 /**
- * `npm run eval [-- --corpus DIR]`: measures the analysis against real-world IaC written by others
- * (../shared/corpus by default). Files are read in place, never copied into the project.
+ * `npm run eval [-- --corpus DIR]`: measures the analysis against real-world IaC written by others,
+ * in the corpus folder given with --corpus. Files are read in place, never copied into the project.
  * `--only k9|policies|cloudformation|terraform|privesc|pairs` runs one part.
  */
 import { existsSync } from 'node:fs'

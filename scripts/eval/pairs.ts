@@ -1,6 +1,7 @@
 /**
- * The before/after pairs of ../shared/corpus/pairs: for each, our verdict beside the first line of
- * PAIR.md's "Expected verdict", and how many agree where that can be judged mechanically.
+ * The before/after pairs in the `pairs` folder of the corpus folder given with --corpus: for each,
+ * our verdict beside the first line of PAIR.md's "Expected verdict", and how many agree where that
+ * can be judged mechanically.
  *
  * Matching rule. The expectation is read from the first line of "## Expected verdict":
  * - `error` when it says unparsable / parse error: we agree when base or head reports a coverage error;

@@ -1,5 +1,5 @@
 /**
- * The schema of `.github/access-diff.yml`. Keys are kebab-case, as DESIGN.md writes them
+ * The schema of `.github/access-diff.yml` (README.md, "Configuration"). Keys are kebab-case
  * (`fail-on`); every key is optional and an unknown key is an error (a typo must not silently
  * loosen the rules). `toConfig` merges a validated file onto `defaultConfig()`.
  * `schema/access-diff.schema.json` is generated from this schema (see test/config/schema.test.ts).

@@ -1,6 +1,7 @@
 /**
- * The configuration (`.github/access-diff.yml`, see DESIGN.md "Configuration"), as the core reads
- * it once validated. Defaults make an empty file a complete configuration.
+ * The configuration (`.github/access-diff.yml`, see README.md "Configuration" and
+ * `schema/access-diff.schema.json`), as the core reads it once validated. Defaults make an empty
+ * file a complete configuration; the default weights are listed in docs/rules.md "The golf score".
  */
 import type { RiskLevel } from '../report/contract.js'
 

@@ -1,5 +1,6 @@
 /**
- * What the engine produces: the access map of a model. Grants use the words of CONTRACT.md.
+ * What the engine produces: the access map of a model. Grants use the words of the JSON
+ * contract (`src/report/contract.ts`).
  */
 import type { Capability } from '../iam/types.js'
 import type { Principal, Resource } from '../model/types.js'

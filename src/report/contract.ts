@@ -1,5 +1,5 @@
 /**
- * The JSON contract of CONTRACT.md: what `diff --format json` and `report --format json` print,
+ * The JSON contract: what `diff --format json` and `report --format json` print,
  * and what every renderer reads. Field names here are the contract; added fields are allowed,
  * renamed or removed ones need a new schemaVersion.
  */

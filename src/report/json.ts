@@ -1,5 +1,5 @@
 /**
- * JSON output: keys in the order CONTRACT.md lists them (added fields after), 2-space indent,
+ * JSON output: keys in the order `contract.ts` lists them (added fields after), 2-space indent,
  * trailing newline. Array order is the analysis's (it is sorted there, and `removedBecause`
  * pairs with `removed` by index). Keys the contract does not know follow, sorted.
  */

@@ -1,7 +1,7 @@
 /**
- * The analysis core: two revisions in, the DiffReport of CONTRACT.md out; one revision in, the
- * AccessReport. Pure: no file system, network or environment, so every front end gets the same
- * answer and tests need no mocks. Every list is sorted, so the same input gives the same JSON.
+ * The analysis core: two revisions in, the DiffReport of `src/report/contract.ts` out; one
+ * revision in, the AccessReport. Pure: no file system, network or environment, so every front end
+ * gets the same answer and tests need no mocks. Every list is sorted, so the same input gives the same JSON.
  */
 import type { Config } from '../config/types.js'
 import type { Grant, PrincipalAccess } from '../engine/types.js'

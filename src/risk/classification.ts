@@ -1,5 +1,5 @@
 /**
- * How sensitive a resource's data is, from its confidentiality tag (DESIGN.md "Data
+ * How sensitive a resource's data is, from its confidentiality tag (docs/rules.md "Data
  * classification"). Tag key and values are compared case-insensitively: `confidentiality=restricted`
  * written by hand must not slip past a reviewer.
  */

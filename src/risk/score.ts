@@ -1,5 +1,5 @@
 /**
- * The golf score (DESIGN.md "Risk: a golf score"): per grant CAP × SCOPE × CRIT × DATA × COND, plus
+ * The golf score (docs/rules.md "The golf score"): per grant CAP × SCOPE × CRIT × DATA × COND, plus
  * flat strokes per hazard finding. Every number comes from `config.weights`, and every contribution
  * is one line a reviewer can check by hand on the golf card.
  *

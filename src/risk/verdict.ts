@@ -1,6 +1,6 @@
 /**
- * The verdict of a diff: whether security must review it (DESIGN.md "Data classification", the four
- * conditions, nothing else), the risk level, whether it blocks, and the reasons in plain sentences.
+ * The verdict of a diff: whether security must review it (the four conditions of docs/rules.md
+ * "The verdict", nothing else), the risk level, whether it blocks, and the reasons in plain sentences.
  *
  * Risk level: the highest severity among the findings that are new at the head; at least `low` when
  * any principal gains access; at least `medium` when a review is requested. Removals and resolved

@@ -1,4 +1,4 @@
-/** How findings and reasons name things: the words of DESIGN.md ("role payments-api can now read data in kyc-docs (Restricted)"). */
+/** How findings and reasons name things, in plain words ("role payments-api can now read data in kyc-docs (Restricted)"). */
 import type { Capability } from '../iam/types.js'
 import type { Principal, Resource, SourceLocation } from '../model/types.js'
 import type { Classification } from './types.js'

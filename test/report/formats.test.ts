@@ -21,7 +21,7 @@ describe('renderText', () => {
 })
 
 describe('renderJson', () => {
-  it('orders keys as CONTRACT.md, 2-space indent, trailing newline', () => {
+  it('orders keys as the contract lists them, 2-space indent, trailing newline', () => {
     const text = renderJson(riskyReport())
     expectGolden('diff-risky.json', text)
     expect(text.endsWith('}\n')).toBe(true)

@@ -18,7 +18,7 @@ function scoreLines(m: Model, name: string): string[] {
 }
 
 describe('golf score', () => {
-  it('explains each grant in one line, with the weights of DESIGN.md', () => {
+  it('explains each grant in one line, with the default weights', () => {
     const p = policy('app', [
       { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::kyc-docs/*' },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:eu-west-1:${HOME}:orders-*` },

@@ -5,7 +5,7 @@
  * end of the paths hold, which have their own findings: it gives one finding per principal,
  * capability and tier, naming the resources. Access to confidential data is often intended (the
  * application's own store): low for Confidential, medium for Restricted; the security review
- * (DESIGN.md) decides what needs a human.
+ * (docs/rules.md, "The verdict") decides what needs a human.
  */
 import type { Capability } from '../../iam/types.js'
 import type { Principal, Resource } from '../../model/types.js'
