@@ -15,7 +15,9 @@
  * "Public" is S3's meaning: a statement allowing a wildcard principal is public unless a condition
  * pins it to fixed values of a key S3 accepts (aws:SourceArn, aws:SourceVpc, aws:SourceVpce,
  * aws:SourceOwner, aws:SourceAccount, aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID,
- * aws:userid, s3:x-amz-server-side-encryption-aws-kms-key-id, or a narrow aws:SourceIp).
+ * aws:userid, s3:x-amz-server-side-encryption-aws-kms-key-id, or a narrow aws:SourceIp). A
+ * condition on such a key whose values the tree leaves unknown (none given, or symbols) is taken as
+ * pinning: a statement is public only when it is known to be, so nothing is taken away on a guess.
  */
 import type { Condition, Statement } from '../iam/types.js'
 import type { PublicAccessBlock, Resource, SourceLocation } from '../model/types.js'
@@ -42,13 +44,20 @@ function broadCidr(value: string): boolean {
   return Number(bits) < (address?.includes(':') ? 32 : 8)
 }
 
+/** A loader's symbol (`${var.arns}`), not an escape (`${*}`) nor a policy variable (`${aws:userid}`). */
+const SYMBOL = /\$\{(?![*?$]\})[^}:]+\}/
+
 function pins(c: Condition): boolean {
   const key = c.key.toLowerCase()
-  if (!FIXED_KEYS.has(key) || c.ifExists || c.values.length === 0) return false
+  if (!FIXED_KEYS.has(key) || c.ifExists) return false
+  // Values the tree does not give (none, or symbols): whether they are fixed is unknown, and a
+  // statement is called public only when it is known to be.
+  if (c.values.length === 0 || c.values.some((v) => SYMBOL.test(v))) return true
   if (/Not/.test(c.baseOperator) || c.setOperator === 'ForAllValues') return false
   if (key === 'aws:sourceip') return c.baseOperator === 'IpAddress' && !c.values.some(broadCidr)
   if (key === 'aws:userid' && c.values.some((v) => /^AROA[A-Z0-9]*:\*$/.test(v))) return false
-  return c.values.every((v) => !v.includes('*') && !v.includes('?'))
+  // Wildcards and policy variables (`${aws:userid}`) are not fixed values.
+  return c.values.every((v) => !v.includes('*') && !v.includes('?') && !/\$\{[^}]*:[^}]*\}/.test(v))
 }
 
 /** The statement grants to everyone (or to all but some, with NotPrincipal) without a pinning condition. */

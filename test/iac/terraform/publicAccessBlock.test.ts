@@ -167,6 +167,9 @@ describe("a public policy, in S3's meaning", () => {
     [{ Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }, false],
     [{ Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } }, true],
     [{ Condition: { Bool: { 'aws:SecureTransport': 'true' } } }, true],
+    [{ Condition: { ArnEquals: { 'aws:PrincipalArn': [] } } }, false],
+    [{ Condition: { ArnEquals: { 'aws:PrincipalArn': '${var.readers}' } } }, false],
+    [{ Condition: { StringEquals: { 'aws:userid': '${aws:userid}' } } }, true],
     [{ Effect: 'Deny' }, false],
     [{ Principal: { AWS: 'arn:aws:iam::123456789012:root' } }, false],
   ])('%j: public %s', (extra, expected) => {
