@@ -31,6 +31,13 @@ export function whoCanAccess(
   paths: ReadonlyMap<string, readonly PathTo[]>,
 ): ResourceAccess[] {
   const holders = principals.filter((a) => a.principal.type !== 'group')
+  // Every route gets a number: the inner loop keeps numbers, not objects.
+  const routes: Route[] = []
+  const route = (index: number, via: string | undefined, rank: number): Route => {
+    const made = { id: routes.length, index, via, rank, entries: [] }
+    routes.push(made)
+    return made
+  }
   // Only grants held directly are matched against resources: what a principal reaches through a
   // path is what the principals it becomes hold directly, passed on to it through `reachers`.
   const index = new GrantIndex(holders, ctx)
@@ -61,10 +68,10 @@ export function whoCanAccess(
   const masks = new Uint8Array(holders.length)
   const ranks = new Float64Array(holders.length)
   const stamps = new Int32Array(holders.length).fill(-1)
-  const best: Route[] = new Array(holders.length)
+  const best = new Int32Array(holders.length)
   const touched: number[] = []
   let stamp = 0
-  const reach = (i: number, through: Route, rank: number, mask: number): void => {
+  const reach = (i: number, through: number, rank: number, mask: number): void => {
     if (stamps[i] !== stamp) {
       stamps[i] = stamp
       touched.push(i)
@@ -96,17 +103,33 @@ export function whoCanAccess(
       }
       if (answer.mask === 0) continue
       const i = positions.get(access)!
-      reach(i, ownRoute(i, answer.via), -1, answer.mask)
+      reach(i, ownRoute(i, answer.via).id, -1, answer.mask)
       direct.push([i, answer.mask])
     }
     // Principals that become a holder gain what it holds; the route to the nearest holder is told.
     for (const [i, mask] of direct) {
       const list = reachers[i]
       if (list === undefined) continue
-      for (let k = 0; k < list.index.length; k++) reach(list.index[k]!, list.routes[k]!, list.rank[k]!, mask)
+      const { index: who, rank, route: through } = list
+      for (let k = 0; k < who.length; k++) {
+        const j = who[k]!
+        if (stamps[j] !== stamp) {
+          stamps[j] = stamp
+          touched.push(j)
+          best[j] = through[k]!
+          ranks[j] = rank[k]!
+          masks[j] = mask
+        } else {
+          masks[j]! |= mask
+          if (rank[k]! < ranks[j]!) {
+            ranks[j] = rank[k]!
+            best[j] = through[k]!
+          }
+        }
+      }
     }
     touched.sort((a, b) => order[a]! - order[b]!)
-    const whoCan = touched.map((i) => entryOf(best[i]!, holders[i]!.principal.name, masks[i]!))
+    const whoCan = touched.map((i) => entryOf(routes[best[i]!]!, holders[i]!.principal.name, masks[i]!))
     touched.length = 0
     return { resource, whoCan }
   })
@@ -136,7 +159,7 @@ export function whoCanAccess(
         : {
             index: Int32Array.from(list, (r) => r.index),
             rank: Float64Array.from(list, (r) => r.rank),
-            routes: list,
+            route: Int32Array.from(list, (r) => r.id),
           },
     )
   }
@@ -146,21 +169,19 @@ export function whoCanAccess(
 interface Reachers {
   index: Int32Array
   rank: Float64Array
-  routes: Route[]
+  /** Route numbers. */
+  route: Int32Array
 }
 
 /** How a principal comes to access a resource: itself (rank -1) or through a path. */
 interface Route {
+  id: number
   /** Position of the principal that gains access. */
   index: number
   via: string | undefined
   rank: number
   /** The entries this route gives, by capability bits: resources that answer alike share one. */
   entries: (WhoCanEntry | undefined)[]
-}
-
-function route(index: number, via: string | undefined, rank: number): Route {
-  return { index, via, rank, entries: [] }
 }
 
 function entryOf(through: Route, principal: string, mask: number): WhoCanEntry {
