@@ -228,8 +228,16 @@ function capabilitiesOn(
     )
     const patterns = [...new Set([...forms, ...partial.map((g) => g.resource)])]
     mask = maskOf(inherited)
-    for (const pattern of patterns)
-      mask |= capabilityMaskOfScope(ctx, access.principal, { pattern, target: resource })
+    // Where the resource policy must admit the principal (another account, a key policy) and no
+    // Allow of it does, the identity side gives nothing there.
+    const context = ctx.resource(resource)
+    const needsPolicy = otherAccount || context.policyIsAuthoritative
+    const admitted = (context.policy ?? []).some(
+      (s) => s.effect === 'Allow' && matchPrincipal(s, access.principal) !== 'none',
+    )
+    if (!needsPolicy || admitted)
+      for (const pattern of patterns)
+        mask |= capabilityMaskOfScope(ctx, access.principal, { pattern, target: resource })
   }
   const answer: { mask: number; via?: string } = { mask }
   if (inherited.length === meeting.length && inherited.length > 0) answer.via = inherited[0]!.via
