@@ -16,6 +16,7 @@ import {
   type ResourceContext,
   type ScopeResult,
 } from './evaluate.js'
+import { restrictedToOwner } from './publicAccessBlock.js'
 import { symbolsAsWildcards, templateIntersects } from './resourcePatterns.js'
 
 /** Resource types whose own policy decides, identity policies counting only when it delegates. */
@@ -147,7 +148,10 @@ export class EvaluationContext {
       const account = resource.account ?? this.model.homeAccounts[0]
       const context: ResourceContext = {
         account,
-        policy: resource.policy === undefined ? undefined : this.compile(resource.policy),
+        policy:
+          resource.policy === undefined
+            ? undefined
+            : restrictedToOwner(resource, this.compile(resource.policy), account),
         policyIsAuthoritative: AUTHORITATIVE_TYPES.has(resource.type),
         rcps: this.applicable(this.model.resourceControlPolicies, account),
       }

@@ -63,7 +63,7 @@ export function loadCloudFormation(snapshot: Snapshot, options: LoaderOptions = 
   for (const r of resolvers) loadTemplate(builder, r, coverage)
   builder.finish()
   // Once every bucket has its merged policy: what its public access block does to it.
-  for (const r of builder.resources) applyPublicAccessBlock(r, coverage, r.account ?? env.account)
+  for (const r of builder.resources) applyPublicAccessBlock(r, coverage)
   model.principals = builder.principals
   model.resources = builder.resources
   return { model, coverage }

@@ -110,8 +110,7 @@ export class Resources {
         for (const r of this.resources)
           if (r.type === 'aws_s3_bucket') addPublicAccessBlock(r, settings(i), i.location)
       }
-    for (const r of this.resources)
-      applyPublicAccessBlock(r, this.c.shared.coverage, r.account ?? this.env.account)
+    for (const r of this.resources) applyPublicAccessBlock(r, this.c.shared.coverage)
   }
 
   private get env(): Env {

@@ -1,8 +1,8 @@
 /** S3 Block Public Access on buckets: `aws_s3_bucket_public_access_block` and the account's. */
 import { describe, expect, it } from 'vitest'
 import { effectiveAccess } from '../../../src/engine/access.js'
-import { isPublicStatement } from '../../../src/iac/publicAccessBlock.js'
 import { parsePolicy } from '../../../src/iam/policy.js'
+import { isPublicStatement } from '../../../src/iam/publicPolicy.js'
 import { loadFiles, resource } from './helpers.js'
 
 const buckets = `
@@ -147,6 +147,15 @@ resource "aws_s3_bucket_public_access_block" "site" {
       'app read-data arn:aws:s3:::acme-site/*',
       'ecs-tasks.amazonaws.com read-data arn:aws:s3:::acme-site/*',
     ])
+  })
+
+  it('the restriction is no condition: the policy is kept as written and the owner’s access stays unconditional', async () => {
+    const result = await loadFiles(tree(true), { homeAccount: '123456789012' })
+    const site = result.model.resources.find((r) => r.name === 'acme-site')!
+    expect(site.policy?.document.statements.map((s) => s.conditions)).toEqual([[], []])
+    const app = effectiveAccess(result.model).principals.find((p) => p.principal.name === 'app')!
+    const read = app.grants.find((g) => g.resource === 'arn:aws:s3:::acme-site/*')!
+    expect(read.conditional).toBe(false)
   })
 })
 
