@@ -1,7 +1,8 @@
 /**
- * Who can access each resource of the tree. A grant on a pattern counts for every resource the
- * pattern meets (`*` for every resource of its service). Where the resource's own policy, an RCP
- * or the account boundary can change the answer, the principal is evaluated on the resource itself.
+ * Who can access each resource of the tree. A grant held directly on a pattern counts for every
+ * resource the pattern meets (`*` for every resource of its service). Where the resource's own
+ * policy, an RCP or the account boundary can change the answer, the principal is evaluated on the
+ * resource itself. Principals that reach a holder through a path gain what it can do there.
  *
  * Grants are indexed by service (grants on `*`) and by the literal text before their first
  * wildcard, so each resource looks only at the grants that can meet it.
@@ -43,9 +44,8 @@ export function whoCanAccess(
   const index = new GrantIndex(holders, ctx)
   const positions = new Map(holders.map((a, i) => [a, i]))
   const reachers = reachersOf(holders)
-  const own = holders.map(
-    (_, i) => new Map<string | undefined, Route>([[undefined, route(i, undefined, -1)]]),
-  )
+  // A holder's own routes, by the route in words of its grants (an administrator's is its path).
+  const own = holders.map(() => new Map<string | undefined, Route>())
   const ownRoute = (i: number, via: string | undefined): Route => {
     let found = own[i]!.get(via)
     if (found === undefined) {
