@@ -207,6 +207,12 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
 interface AllowIndex {
   /** Statements on every resource, on NotResource, or on patterns with wildcards or symbols: checked. */
   checked: CompiledStatement[]
+  /**
+   * For each checked statement, the literal text before the first wildcard or symbol of each of
+   * its patterns (a pattern covers a scope only if that text starts it), or undefined to check it
+   * against every scope.
+   */
+  prefixes: (string[] | undefined)[]
   /** Statements by the literal resources they name. */
   literal: Map<string, CompiledStatement[]>
   order: Map<CompiledStatement, number>
@@ -218,13 +224,15 @@ const allowIndexes = new WeakMap<CompiledStatement[], AllowIndex>()
 function allowsCovering(statements: CompiledStatement[], scope: string): CompiledStatement[] {
   let index = allowIndexes.get(statements)
   if (index === undefined) {
-    index = { checked: [], literal: new Map(), order: new Map() }
+    index = { checked: [], prefixes: [], literal: new Map(), order: new Map() }
     for (const s of statements) {
       if (s.effect !== 'Allow') continue
       if (index.order.has(s)) continue
       index.order.set(s, index.order.size)
       if (s.resources === undefined || s.resources.some((p) => /[*?$]/.test(p))) {
         index.checked.push(s)
+        const prefixes = s.resources?.map((p) => p.slice(0, p.search(/[*?$]|$/)))
+        index.prefixes.push(prefixes?.includes('') === false ? prefixes : undefined)
         continue
       }
       for (const p of new Set(s.resources)) {
@@ -235,7 +243,10 @@ function allowsCovering(statements: CompiledStatement[], scope: string): Compile
     }
     allowIndexes.set(statements, index)
   }
-  const found = index.checked.filter((s) => statementCovers(s, scope))
+  const { checked, prefixes } = index
+  const found = checked.filter(
+    (s, i) => (prefixes[i]?.some((p) => scope.startsWith(p)) ?? true) && statementCovers(s, scope),
+  )
   const named = index.literal.get(scope)
   if (named === undefined) return found
   const order = index.order
