@@ -309,8 +309,10 @@ function dropRedundant(grants: Grant[]): Grant[] {
   }
   const kept: Grant[] = []
   for (const list of byKey.values()) {
+    // Only a pattern covers another resource than its own.
+    const wide = list.filter((g) => g.resource.includes('*') || g.resource.includes('?'))
     for (const g of list) {
-      const covered = list.some(
+      const covered = wide.some(
         (other) =>
           other.resource !== g.resource &&
           patternCovers(other.resource, g.resource) &&

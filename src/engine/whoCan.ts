@@ -128,8 +128,11 @@ export function whoCanAccess(
         }
       }
     }
-    touched.sort((a, b) => order[a]! - order[b]!)
-    const whoCan = touched.map((i) => entryOf(routes[best[i]!]!, holders[i]!.principal.name, masks[i]!))
+    // By principal name: a scan of everyone in that order when many are touched, else a sort.
+    let named: number[]
+    if (touched.length * 8 > holders.length) named = byName.filter((i) => stamps[i] === stamp)
+    else named = touched.sort((a, b) => order[a]! - order[b]!)
+    const whoCan = named.map((i) => entryOf(routes[best[i]!]!, holders[i]!.principal.name, masks[i]!))
     touched.length = 0
     return { resource, whoCan }
   })
