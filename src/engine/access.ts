@@ -54,16 +54,16 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   const principals: PrincipalAccess[] = everyone.map((p) => {
     const reach = reaches.get(p.id)!
     let adminVia = directAdmin.get(p.id)
-    let adminPath: AccessEdge[] | undefined
-    for (const { path, target, via } of reach) {
+    let adminRoute: Reach | undefined
+    for (const r of reach) {
       if (adminVia !== undefined) break
-      const reason = directAdmin.get(target)
+      const reason = directAdmin.get(r.target)
       if (reason === undefined) continue
-      adminVia = `${via}: ${reason}`
-      adminPath = path
+      adminVia = `${r.via}: ${reason}`
+      adminRoute = r
     }
     // An administrator's access is everything: said once per capability, not once per action.
-    const grants = adminVia !== undefined ? adminGrants(adminVia, adminPath) : inheritedAccess(p, reach)
+    const grants = adminVia !== undefined ? adminGrants(adminVia, adminRoute) : inheritedAccess(p, reach)
     const access: PrincipalAccess = {
       principal: p,
       external: isExternal.has(p),
@@ -146,19 +146,19 @@ function publicAccessGrants(ctx: EvaluationContext): Grant[] {
   return grants
 }
 
-/** Every capability on every resource of every service (reached through `path`, if given). */
-function adminGrants(reason: string, path: AccessEdge[] | undefined): Grant[] {
+/** Every capability on every resource of every service (reached through `route`, if given). */
+function adminGrants(reason: string, route: Reach | undefined): Grant[] {
   return CAPABILITIES.map((capability) => {
     const grant: Grant = {
       service: '*',
       capability,
       resource: '*',
       actions: ['*'],
-      conditional: path?.some((e) => e.conditional) ?? false,
+      conditional: route?.conditional ?? false,
       via: `effective administrator: ${reason}`,
       sources: [],
     }
-    if (path !== undefined) grant.path = path.map((e) => e.to)
+    if (route !== undefined) grant.path = route.hops
     return grant
   })
 }
@@ -187,7 +187,6 @@ function adminReason(ctx: EvaluationContext, p: Principal, edges: AccessEdge[]):
 
 interface Reach {
   target: string
-  path: AccessEdge[]
   /** The path in words, the principals it goes through, and whether some hop is conditional. */
   via: string
   hops: string[]
@@ -205,15 +204,10 @@ export function pathsThrough(map: AccessMap, maxDepth = Number.POSITIVE_INFINITY
   )
 }
 
+/** Each principal's reached principals, for who-can (a Reach is a PathTo: target and route in words). */
 function pathsOf(reaches: Map<string, Reach[]>): Map<string, PathTo[]> {
   const out = new Map<string, PathTo[]>()
-  for (const [id, reach] of reaches) {
-    if (reach.length === 0) continue
-    out.set(
-      id,
-      reach.map((r) => ({ target: r.target, via: r.via })),
-    )
-  }
+  for (const [id, reach] of reaches) if (reach.length > 0) out.set(id, reach)
   return out
 }
 
@@ -232,7 +226,7 @@ function adjacencyOf(edges: AccessEdge[]): Map<string, AccessEdge[]> {
 function reachable(from: string, adjacency: Map<string, AccessEdge[]>, maxDepth: number): Reach[] {
   const seen = new Set<string>([from])
   const out: Reach[] = []
-  let frontier: Reach[] = [{ target: from, path: [], via: '', hops: [], conditional: false }]
+  let frontier: Reach[] = [{ target: from, via: '', hops: [], conditional: false }]
   for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
     const next: Reach[] = []
     for (const r of frontier) {
@@ -241,7 +235,6 @@ function reachable(from: string, adjacency: Map<string, AccessEdge[]>, maxDepth:
         seen.add(e.to)
         const extended: Reach = {
           target: e.to,
-          path: [...r.path, e],
           via: r.via === '' ? e.description : `${r.via}, then ${e.description}`,
           hops: [...r.hops, e.to],
           conditional: r.conditional || e.conditional,
