@@ -19,8 +19,8 @@ export interface OrgSize {
 
 type Json = Record<string, unknown>
 
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
+/** mulberry32: small, fast, good enough for test data; a seed always gives the same sequence. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

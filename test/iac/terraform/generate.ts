@@ -5,18 +5,7 @@
  * conditions and source documents, heredoc JSON, for_each over a map, count, module calls). Names
  * start with the given prefix so that trees applied to one moto do not clash.
  */
-
-/** mulberry32: a small deterministic PRNG, so a seed always gives the same tree. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../../../scripts/bench/generateOrg.js'
 
 const S3_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 's3:GetBucketPolicy']
 const OTHER_ACTIONS = [
@@ -37,7 +26,7 @@ export interface GeneratedTree {
 }
 
 export function generateTree(seed: number, prefix: string): GeneratedTree {
-  const r = random(seed)
+  const r = prng(seed)
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)] as T
   const some = <T>(xs: T[], min = 1): T[] => {
     const out = xs.filter(() => r() < 0.5)
