@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --full] [--corpus DIR]`: speed and memory figures. Each section measures in-process; figures
- * vary with the machine, so compare runs on the same one. The engine section runs a tenth of the
+ * `npm run bench [-- --full] [--corpus DIR]`: speed and memory figures. It runs the code compiled by
+ * tsc (build/bench, as the command line runs build/), not TypeScript transpiled on the fly. Each
+ * section measures in-process; figures vary with the machine, so compare runs on the same one. The engine section runs a tenth of the
  * target organisation (100 principals, 200 resources, 500 statements) unless `--full` is given.
  */
 import { benchCatalog } from './bench/catalog.js'
