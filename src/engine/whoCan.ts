@@ -35,7 +35,7 @@ export function whoCanAccess(
   // Every route gets a number: the inner loop keeps numbers, not objects.
   const routes: Route[] = []
   const route = (index: number, via: string | undefined, rank: number): Route => {
-    const made = { id: routes.length, index, via, rank, entries: [] }
+    const made: Route = { id: routes.length, index, via, rank, entries: undefined }
     routes.push(made)
     return made
   }
@@ -184,15 +184,16 @@ interface Route {
   via: string | undefined
   rank: number
   /** The entries this route gives, by capability bits: resources that answer alike share one. */
-  entries: (WhoCanEntry | undefined)[]
+  entries: Map<number, WhoCanEntry> | undefined
 }
 
 function entryOf(through: Route, principal: string, mask: number): WhoCanEntry {
-  let entry = through.entries[mask]
+  through.entries ??= new Map()
+  let entry = through.entries.get(mask)
   if (entry === undefined) {
     entry = { principal, capabilities: CAPABILITIES.filter((_, i) => (mask & (1 << i)) !== 0) }
     if (through.via !== undefined) entry.via = through.via
-    through.entries[mask] = entry
+    through.entries.set(mask, entry)
   }
   return entry
 }
@@ -321,6 +322,8 @@ class GrantIndex {
     // Service-wide grants answer alike for every resource of a type: one shared list per principal,
     // so the caller can also reuse what it made of that list.
     const out = new Map(this.wide(resource, forms))
+    // Lists from `wide` are shared: copied once before the first grant is added to them.
+    const own = new Set<Grant[]>()
     const fromPatterns = new Set<Grant>()
     for (const form of forms) {
       for (const [pattern, holders] of this.candidates(form)) {
@@ -328,8 +331,13 @@ class GrantIndex {
         for (const h of holders) {
           if (fromPatterns.has(h.grant)) continue
           fromPatterns.add(h.grant)
-          const list = out.get(h.access)
-          out.set(h.access, list === undefined ? [h.grant] : [...list, h.grant])
+          let list = out.get(h.access)
+          if (list === undefined || !own.has(list)) {
+            list = list === undefined ? [] : [...list]
+            own.add(list)
+            out.set(h.access, list)
+          }
+          list.push(h.grant)
         }
       }
     }
