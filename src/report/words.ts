@@ -23,9 +23,11 @@ export function capitalize(text: string): string {
 }
 
 /** Scores may hold halves (strong conditions); show at most one decimal, no trailing `.0`. */
+/** One formatter for every number of a report: building one per call is slow. */
+const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })
+
 export function num(value: number): string {
-  const rounded = Math.round(value * 10) / 10
-  return rounded.toLocaleString('en-US', { maximumFractionDigits: 1 })
+  return NUMBER.format(Math.round(value * 10) / 10)
 }
 
 /** `+70`, `−4`, `±0`; `ascii` for terminals and plain text. */
