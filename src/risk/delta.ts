@@ -78,18 +78,18 @@ function changedGrants(from: Grant[], to: Grant[]): Grant[] {
   // Only grants of the same service and capability (or an administrator's) can cover a grant, and
   // most grants have an identical counterpart: look those up before comparing patterns.
   const byKind = new Map<string, Grant[]>()
-  const identical = new Map<string, Grant>()
+  // By kind, resource and conditional; the actions (sorted lists) are compared when found.
+  const alike = new Map<string, Grant[]>()
   for (const f of from) {
     const kind = `${f.service}\n${f.capability}`
-    const list = byKind.get(kind)
-    if (list === undefined) byKind.set(kind, [f])
-    else list.push(f)
-    identical.set(`${kind}\n${f.resource}\n${f.conditional}\n${f.actions.join(',')}`, f)
+    push(byKind, kind, f)
+    push(alike, `${kind}\n${f.resource}\n${f.conditional}`, f)
   }
   const out: Grant[] = []
   for (const g of to) {
     const kind = `${g.service}\n${g.capability}`
-    if (identical.has(`${kind}\n${g.resource}\n${g.conditional}\n${g.actions.join(',')}`)) continue
+    const same = alike.get(`${kind}\n${g.resource}\n${g.conditional}`)
+    if (same?.some((f) => sameActions(f.actions, g.actions))) continue
     const candidates = [
       ...(byKind.get(kind) ?? []),
       ...(g.service === '*' ? [] : (byKind.get(`*\n${g.capability}`) ?? [])),
@@ -98,6 +98,13 @@ function changedGrants(from: Grant[], to: Grant[]): Grant[] {
     if (actions.length > 0) out.push(actions.length === g.actions.length ? g : { ...g, actions })
   }
   return out
+}
+
+function sameActions(a: string[], b: string[]): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 export function principalChanges(base: Revision, head: Revision): PrincipalChange[] {
