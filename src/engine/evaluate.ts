@@ -315,7 +315,7 @@ type ScopeMode = typeof CONCRETE | typeof PATTERN | typeof LITERAL_STAR_SCOPE
  * instead of sets: statements that do not name the action are passed over. Same steps in the same
  * order as `evaluateWith` (the consistency test holds the two together), each list read once;
  * `literalStar` reads the scope as the request resource `*` itself, as AWS does for actions
- * without resource types. Written without closures or allocations beyond the Denies found: it is
+ * without resource types. Written without closures, allocating one small record and the Denies found: it is
  * the hot path of path finding and of the privilege-escalation rule.
  */
 export function decideSingle(
@@ -327,47 +327,18 @@ export function decideSingle(
 ): SingleDecision {
   const mode: ScopeMode = literalStar ? LITERAL_STAR_SCOPE : hasWildcard(scope) ? PATTERN : CONCRETE
   const principal = who.principal
-  // Allocated on the first Deny found: most requests find none.
-  let deniedBy: StatementSource[] | undefined
 
   // Identity policies: their Denies, and their Allows.
-  let identityPath = 0
-  for (const s of who.identity) {
-    if (!elementHas(s.element, position)) continue
-    if (s.effect === 'Deny') {
-      if (!s.conditional && meets(s, scope, mode)) deniedBy = withDeny(deniedBy, s.source)
-    } else if (identityPath !== BOTH && meets(s, scope, mode)) {
-      identityPath |= s.conditional ? ANY : BOTH
-    }
-  }
+  const found: Denies = { by: undefined }
+  let identityPath = allowBitsOf(who.identity, position, scope, mode, found)
   // The boundary: its Denies, and its Allows, which limit the identity path.
   const boundary = who.boundary
-  let boundaryBits = 0
-  if (boundary !== undefined) {
-    for (const s of boundary) {
-      if (!elementHas(s.element, position)) continue
-      if (s.effect === 'Deny') {
-        if (!s.conditional && meets(s, scope, mode)) deniedBy = withDeny(deniedBy, s.source)
-      } else if (boundaryBits !== BOTH && meets(s, scope, mode)) {
-        boundaryBits |= s.conditional ? ANY : BOTH
-      }
-    }
-    identityPath &= boundaryBits
-  }
+  const boundaryBits = boundary === undefined ? 0 : allowBitsOf(boundary, position, scope, mode, found)
+  if (boundary !== undefined) identityPath &= boundaryBits
   // SCPs: their Denies, and each must allow.
   let scpBits = BOTH
-  for (const scp of who.scps) {
-    let bits = 0
-    for (const s of scp) {
-      if (!elementHas(s.element, position)) continue
-      if (s.effect === 'Deny') {
-        if (!s.conditional && meets(s, scope, mode)) deniedBy = withDeny(deniedBy, s.source)
-      } else if (bits !== BOTH && meets(s, scope, mode)) {
-        bits |= s.conditional ? ANY : BOTH
-      }
-    }
-    scpBits &= bits
-  }
+  for (const scp of who.scps) scpBits &= allowBitsOf(scp, position, scope, mode, found)
+  let deniedBy = found.by
   // RCPs: only their Denies count.
   for (const rcp of resource.rcps) {
     for (const s of rcp) {
@@ -426,6 +397,34 @@ export function decideSingle(
     denied,
     deniedBy: deniedBy ?? NO_DENIES,
   }
+}
+
+/** The Denies found so far; the list is allocated on the first one (most requests find none). */
+interface Denies {
+  by: StatementSource[] | undefined
+}
+
+/**
+ * How a list of statements (identity policies, a boundary, one SCP) allows the action on the scope
+ * (BOTH unconditionally, ANY only under conditions, 0 not), collecting its unconditional Denies.
+ */
+function allowBitsOf(
+  statements: CompiledStatement[],
+  position: number,
+  scope: string,
+  mode: ScopeMode,
+  found: Denies,
+): number {
+  let bits = 0
+  for (const s of statements) {
+    if (!elementHas(s.element, position)) continue
+    if (s.effect === 'Deny') {
+      if (!s.conditional && meets(s, scope, mode)) found.by = withDeny(found.by, s.source)
+    } else if (bits !== BOTH && meets(s, scope, mode)) {
+      bits |= s.conditional ? ANY : BOTH
+    }
+  }
+  return bits
 }
 
 function withDeny(deniedBy: StatementSource[] | undefined, source: StatementSource): StatementSource[] {
