@@ -111,22 +111,7 @@ export function whoCanAccess(
       const list = reachers[i]
       if (list === undefined) continue
       const { index: who, rank, route: through } = list
-      for (let k = 0; k < who.length; k++) {
-        const j = who[k]!
-        if (stamps[j] !== stamp) {
-          stamps[j] = stamp
-          touched.push(j)
-          best[j] = through[k]!
-          ranks[j] = rank[k]!
-          masks[j] = mask
-        } else {
-          masks[j]! |= mask
-          if (rank[k]! < ranks[j]!) {
-            ranks[j] = rank[k]!
-            best[j] = through[k]!
-          }
-        }
-      }
+      for (let k = 0; k < who.length; k++) reach(who[k]!, through[k]!, rank[k]!, mask)
     }
     // By principal name: a scan of everyone in that order when many are touched, else a sort.
     let named: number[]
