@@ -119,7 +119,8 @@ function evaluateOn(ctx: EvaluationContext, principal: Principal, scope: Scope) 
   return { result, toCatalog }
 }
 
-const CAPABILITY_BIT = new Map<string, number>(CAPABILITIES.map((c, i) => [c, 1 << i]))
+/** Each capability's bit in a capability mask, in the order of CAPABILITIES. */
+export const CAPABILITY_BIT = new Map<string, number>(CAPABILITIES.map((c, i) => [c, 1 << i]))
 const actionMasks = new WeakMap<object, number>()
 
 /**

@@ -7,12 +7,11 @@
  * Grants are indexed by service (grants on `*`) and by the literal text before their first
  * wildcard, so each resource looks only at the grants that can meet it.
  */
-import type { Capability } from '../iam/types.js'
 import { CAPABILITIES } from '../iam/types.js'
 import type { Resource } from '../model/types.js'
 import { type CompiledStatement, statementIntersects } from './compile.js'
 import type { EvaluationContext } from './context.js'
-import { capabilityMaskOfScope, resourceForms } from './grants.js'
+import { CAPABILITY_BIT, capabilityMaskOfScope, resourceForms } from './grants.js'
 import { matchPrincipal } from './principalMatch.js'
 import { patternCovers, patternsIntersect } from './resourcePatterns.js'
 import type { Grant, PathTo, PrincipalAccess, ResourceAccess, WhoCanEntry } from './types.js'
@@ -186,11 +185,9 @@ function entryOf(through: Route, principal: string, mask: number): WhoCanEntry {
 /** Capabilities as bits, in the order of CAPABILITIES. */
 function maskOf(grants: Grant[]): number {
   let mask = 0
-  for (const g of grants) mask |= 1 << CAPABILITY_BIT.get(g.capability)!
+  for (const g of grants) mask |= CAPABILITY_BIT.get(g.capability)!
   return mask
 }
-
-const CAPABILITY_BIT = new Map<Capability, number>(CAPABILITIES.map((c, i) => [c, i]))
 
 /** What grants of one principal that meet a resource give on it. */
 function capabilitiesOn(
