@@ -50,7 +50,8 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     (id) => direct.get(byId.get(id)!) ?? [],
   )
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY
-  const reaches = new Map(everyone.map((p) => [p.id, reachable(p.id, adjacency, maxDepth)]))
+  const routes = new RouteTable()
+  const reaches = new Map(everyone.map((p) => [p.id, reachable(p.id, adjacency, maxDepth, routes)]))
   const principals: PrincipalAccess[] = everyone.map((p) => {
     const reach = reaches.get(p.id)!
     let adminVia = directAdmin.get(p.id)
@@ -84,27 +85,12 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
     const grants = [...own].sort(compareGrants)
     // Each list of reached grants is without repeats: what is left to check is the principal's own.
     const held = new HeldGrants(own)
-    // One description and hop list per principal reached, shared by all the grants it passes on:
-    // the statements that allow each grant stay in its sources.
-    const routes = new Map(reach.map((r) => [r.target, r]))
+    // The statements that allow each grant stay in its sources; the route says how it is reached.
+    const targets = new Map(reach.map((r) => [r.target, r]))
     for (const { grant, from } of reachedBy.get(p.id) ?? []) {
-      const route = routes.get(from)
+      const route = targets.get(from)
       if (from === p.id || route === undefined || held.covers(grant)) continue
-      // Written out field by field, in one order: every inherited grant has the same shape.
-      const inherited: Grant = {
-        service: grant.service,
-        capability: grant.capability,
-        resource: grant.resource,
-        actions: grant.actions,
-        conditional: grant.conditional || route.conditional,
-        via: route.via,
-        sources: grant.sources,
-        path: route.hops,
-      }
-      if (grant.resourceAddress !== undefined) inherited.resourceAddress = grant.resourceAddress
-      if (grant.conditions !== undefined) inherited.conditions = grant.conditions
-      if (grant.limitedBy !== undefined) inherited.limitedBy = grant.limitedBy
-      grants.push(inherited)
+      grants.push(routes.passOn(route, grant))
     }
     return grants
   }
@@ -222,8 +208,58 @@ function adjacencyOf(edges: AccessEdge[]): Map<string, AccessEdge[]> {
   return adjacency
 }
 
+/**
+ * Routes with the same words, hops and condition are one object, and so is each grant passed on
+ * through one: principals that reach the same roles the same way (every deploy role that may pass
+ * the same task roles) share their inherited grants instead of holding a copy each.
+ */
+class RouteTable {
+  private readonly byKey = new Map<string, Reach>()
+  private readonly passedOn = new Map<Reach, Map<Grant, Grant>>()
+
+  intern(route: Reach): Reach {
+    const key = `${route.conditional ? 1 : 0}${route.hops.join('\0')}\0\0${route.via}`
+    const known = this.byKey.get(key)
+    if (known !== undefined) return known
+    this.byKey.set(key, route)
+    return route
+  }
+
+  /** The grant as held through the route: reached with the route's condition and words. */
+  passOn(route: Reach, grant: Grant): Grant {
+    let byGrant = this.passedOn.get(route)
+    if (byGrant === undefined) {
+      byGrant = new Map()
+      this.passedOn.set(route, byGrant)
+    }
+    const known = byGrant.get(grant)
+    if (known !== undefined) return known
+    // Written out field by field, in one order: every inherited grant has the same shape.
+    const inherited: Grant = {
+      service: grant.service,
+      capability: grant.capability,
+      resource: grant.resource,
+      actions: grant.actions,
+      conditional: grant.conditional || route.conditional,
+      via: route.via,
+      sources: grant.sources,
+      path: route.hops,
+    }
+    if (grant.resourceAddress !== undefined) inherited.resourceAddress = grant.resourceAddress
+    if (grant.conditions !== undefined) inherited.conditions = grant.conditions
+    if (grant.limitedBy !== undefined) inherited.limitedBy = grant.limitedBy
+    byGrant.set(grant, inherited)
+    return inherited
+  }
+}
+
 /** Principals reachable through edges, shortest paths first, each once. */
-function reachable(from: string, adjacency: Map<string, AccessEdge[]>, maxDepth: number): Reach[] {
+function reachable(
+  from: string,
+  adjacency: Map<string, AccessEdge[]>,
+  maxDepth: number,
+  routes?: RouteTable,
+): Reach[] {
   const seen = new Set<string>([from])
   const out: Reach[] = []
   let frontier: Reach[] = [{ target: from, via: '', hops: [], conditional: false }]
@@ -233,12 +269,13 @@ function reachable(from: string, adjacency: Map<string, AccessEdge[]>, maxDepth:
       for (const e of adjacency.get(r.target) ?? []) {
         if (seen.has(e.to)) continue
         seen.add(e.to)
-        const extended: Reach = {
+        const route: Reach = {
           target: e.to,
           via: r.via === '' ? e.description : `${r.via}, then ${e.description}`,
           hops: [...r.hops, e.to],
           conditional: r.conditional || e.conditional,
         }
+        const extended = routes?.intern(route) ?? route
         out.push(extended)
         next.push(extended)
       }

@@ -44,12 +44,40 @@ function tokens(pattern: string): number[] {
   return out
 }
 
+/** Length of the text before the first wildcard, and of the text after the last one. */
+function literalEnds(pattern: string): { head: number; tail: number } {
+  let head = 0
+  while (head < pattern.length && !isWildcardAt(pattern, head)) head++
+  let tail = 0
+  while (tail < pattern.length - head && !isWildcardAt(pattern, pattern.length - 1 - tail)) tail++
+  return { head, tail }
+}
+
+function isWildcardAt(pattern: string, i: number): boolean {
+  const c = pattern.charCodeAt(i)
+  return c === 42 || c === 63
+}
+
+/** Whether `a` and `b` agree on their first `length` characters (`fromEnd`: on their last ones). */
+function agree(a: string, b: string, length: number, fromEnd: boolean): boolean {
+  const offsetA = fromEnd ? a.length - length : 0
+  const offsetB = fromEnd ? b.length - length : 0
+  for (let i = 0; i < length; i++) if (a.charCodeAt(offsetA + i) !== b.charCodeAt(offsetB + i)) return false
+  return true
+}
+
 /** Whether some resource is matched by both patterns. */
 export function patternsIntersect(a: string, b: string): boolean {
   if (a === b || a === '*' || b === '*') return true
   // A concrete ARN meets a pattern exactly when the pattern matches it.
   if (!hasWildcard(b)) return wildcardMatch(a, b)
   if (!hasWildcard(a)) return wildcardMatch(b, a)
+  // Every string of a pattern starts with its text before the first wildcard and ends with its
+  // text after the last: two patterns that disagree there share nothing (most pairs, at once).
+  const endsA = literalEnds(a)
+  const endsB = literalEnds(b)
+  if (!agree(a, b, Math.min(endsA.head, endsB.head), false)) return false
+  if (!agree(a, b, Math.min(endsA.tail, endsB.tail), true)) return false
   if (a.length > MAX_LENGTH || b.length > MAX_LENGTH) return true
   const p = tokens(a)
   const q = tokens(b)
@@ -89,6 +117,12 @@ export function patternCovers(outer: string, inner: string): boolean {
   if (!hasWildcard(inner)) return wildcardMatch(outer, inner)
   // A concrete outer covers only itself, and `inner` (with wildcards) is more than one resource.
   if (!hasWildcard(outer)) return false
+  // Every string of `inner` must start with the text of `outer` before its first wildcard, so that
+  // text must start the text of `inner` before its own first wildcard; likewise at the end.
+  const o = literalEnds(outer)
+  const i = literalEnds(inner)
+  if (o.head > i.head || !agree(outer, inner, o.head, false)) return false
+  if (o.tail > i.tail || !agree(outer, inner, o.tail, true)) return false
   if (outer.length > MAX_LENGTH || inner.length > MAX_LENGTH) return false
   const p = tokens(outer)
   const q = tokens(inner)

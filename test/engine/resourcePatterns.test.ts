@@ -48,8 +48,24 @@ describe('resource pattern relations', () => {
     ['arn:aws:s3:::kyc/reports/*', 'arn:aws:s3:::kyc/*', false],
     ['*', 'arn:aws:s3:::kyc', true],
     ['arn:aws:s3:::kyc/?', 'arn:aws:s3:::kyc/*', false],
+    ['arn:aws:s3:::kyc*', 'arn:aws:s3:::kyc-*/reports', true],
+    ['arn:aws:s3:::*/reports', 'arn:aws:s3:::kyc-*/reports', true],
+    ['arn:aws:s3:::*/reports', 'arn:aws:s3:::kyc-*/report*', false],
+    ['arn:aws:s3:::kyc-docs*', 'arn:aws:s3:::kyc-*', false],
+    ['arn:aws:s3:::k?c-*', 'arn:aws:s3:::kyc-*', true],
   ])('%s covers %s: %s', (outer, inner, expected) => {
     expect(patternCovers(outer, inner)).toBe(expected)
+  })
+
+  it.each([
+    ['arn:aws:s3:::acme-app07-prod-data/*', 'arn:aws:s3:::acme-app08-prod-data/*', false],
+    ['arn:aws:s3:::acme-*-data/*', 'arn:aws:s3:::acme-app08-prod-data/*', true],
+    ['arn:aws:s3:::acme-*/logs', 'arn:aws:s3:::acme-app08-*/data', false],
+    ['arn:aws:s3:::acme-*/logs', 'arn:aws:s3:::*-app08-*', true],
+    ['arn:aws:s3:::acme-?', 'arn:aws:s3:::acme-*b', true],
+  ])('%s and %s share a resource: %s', (a, b, expected) => {
+    expect(patternsIntersect(a, b)).toBe(expected)
+    expect(patternsIntersect(b, a)).toBe(expected)
   })
 
   it.each([
