@@ -241,13 +241,33 @@ export class Reach {
 export class Scorer {
   private readonly reach: Reach
   private readonly homes: Set<string>
+  private readonly byId: Map<string, Principal>
+  /** Inherited grants are shared by the principals that reach their holder the same way: scored once. */
+  private readonly inherited = new Map<Grant, Strokes>()
 
   constructor(private readonly ctx: ScoreContext) {
     this.reach = new Reach(ctx.access, (r) => LEVEL_RANK[ctx.classify(r).level])
     this.homes = homeAccountsOf(ctx.model, ctx.config)
+    this.byId = new Map(ctx.access.principals.map((a) => [a.principal.id, a.principal]))
   }
 
+  /**
+   * The strokes of one grant of the principal. A grant reached through a path is the holder's
+   * grant used by the principal acting as the holder: it touches what it lets the holder touch, so
+   * its data weight is read from the holder's reach, not from everything the principal reaches.
+   */
   grant(grant: Grant, principal: Principal): Strokes {
+    const holder = grant.path === undefined ? undefined : this.byId.get(grant.path[grant.path.length - 1]!)
+    if (holder === undefined) return this.strokesOf(grant, principal)
+    let strokes = this.inherited.get(grant)
+    if (strokes === undefined) {
+      strokes = this.strokesOf(grant, holder)
+      this.inherited.set(grant, strokes)
+    }
+    return strokes
+  }
+
+  private strokesOf(grant: Grant, principal: Principal): Strokes {
     const w = this.ctx.config.weights
     const cap = w.capability[grant.capability] ?? 1
     const scope = scopeOf(grant, this.homes)

@@ -51,6 +51,34 @@ describe('golf score', () => {
     ])
   })
 
+  it('a grant reached through a path weighs with the data it lets the holder touch', () => {
+    const reportingArn = `arn:aws:iam::${HOME}:role/reporting`
+    // The Restricted bucket keeps the reporting role out; ops reads it with its own grant.
+    const guarded = bucket('kyc-docs', [
+      {
+        Effect: 'Deny',
+        Principal: { AWS: reportingArn },
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::kyc-docs/*',
+      },
+    ])
+    guarded.tags = { Confidentiality: 'Restricted' }
+    const reporting = role(
+      'reporting',
+      [policy('read-all', [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }])],
+      [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${HOME}:user/ops` }, Action: 'sts:AssumeRole' }],
+    )
+    const ops = user('ops', [
+      policy('ops', [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::kyc-docs/*' }]),
+    ])
+    const m = model([reporting, ops], [guarded, bucket('logs', undefined, { Confidentiality: 'Internal' })])
+    expect(scoreLines(m, 'ops')).toEqual([
+      // Through the role, ops reaches the logs, not the Restricted bucket the role is kept out of.
+      's3:GetObject: read-data 3 × every resource 4 × data store 3 × Internal 2 = 72',
+      's3:GetObject: read-data 3 × one resource 1 × data store 3 × Restricted 8 = 72',
+    ])
+  })
+
   it('scopes: one resource, pattern, every resource, another or any account', () => {
     const g = (resource: string, resourceAddress?: string): Grant => ({
       service: 's3',
