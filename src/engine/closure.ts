@@ -29,6 +29,19 @@ export function reachedGrants(
     for (const m of members) componentOf.set(m, i)
   })
   const merged: Reached[][] = []
+  // The grants of a set of successor components, without repeats and sorted: principals in front
+  // of the same roles (every deploy role that may pass the same task roles) share one.
+  const unions = new Map<string, Reached[]>()
+  const unionOf = (successors: number[]): Reached[] => {
+    if (successors.length === 1) return merged[successors[0]!]!
+    const key = successors.join(',')
+    let union = unions.get(key)
+    if (union === undefined) {
+      union = distinct(successors.flatMap((j) => merged[j]!))
+      unions.set(key, union)
+    }
+    return union
+  }
   const out = new Map<string, Reached[]>()
   // Tarjan's algorithm yields components with their successors first.
   components.forEach((members, i) => {
@@ -39,37 +52,35 @@ export function reachedGrants(
         if (j !== undefined && j !== i) successors.add(j)
       }
     }
-    let list: Reached[]
-    if (members.length === 1 && successors.size <= 1) {
-      // One principal in front of one component: its own grants, then those of the component that
-      // it does not hold already (that list is without repeats too).
-      const own = directOf(members[0]!)
-      const [j] = successors
-      const mine = own.map((grant) => ({ grant, from: members[0]! }))
-      if (j === undefined) list = mine
-      else {
-        const held = new HeldGrants(own)
-        list = mine
-        for (const r of merged[j]!) if (!held.covers(r.grant)) list.push(r)
-      }
-      // Two sorted runs: merged in linear time.
-      list.sort(byGrant)
-    } else {
-      const seen = new HeldGrants()
-      list = []
-      const take = (r: Reached): void => {
-        if (seen.covers(r.grant)) return
-        seen.add(r.grant)
-        list.push(r)
-      }
-      for (const m of members) for (const grant of directOf(m)) take({ grant, from: m })
-      for (const j of [...successors].sort((a, b) => a - b)) for (const r of merged[j]!) take(r)
-      list.sort(byGrant)
+    const after = [...successors].sort((a, b) => a - b)
+    const own = distinct(members.flatMap((m) => directOf(m).map((grant) => ({ grant, from: m }))))
+    let list = own
+    if (after.length > 0) {
+      // Own grants, then those of the successors that they do not hold already. Holding is
+      // transitive (same resource, fewer actions, no less conditional), so dropping what the
+      // successors repeat among themselves first changes nothing.
+      const held = new HeldGrants(own.map((r) => r.grant))
+      list = [...own]
+      for (const r of unionOf(after)) if (!held.covers(r.grant)) list.push(r)
     }
+    // Sorted runs: merged in linear time.
+    list.sort(byGrant)
     merged[i] = list
     for (const m of members) out.set(m, list)
   })
   return out
+}
+
+/** The grants of a list in order, each unless one taken before it covers it; sorted. */
+function distinct(reached: Reached[]): Reached[] {
+  const seen = new HeldGrants()
+  const list: Reached[] = []
+  for (const r of reached) {
+    if (seen.covers(r.grant)) continue
+    seen.add(r.grant)
+    list.push(r)
+  }
+  return list.sort(byGrant)
 }
 
 function byGrant(a: Reached, b: Reached): number {

@@ -8,6 +8,7 @@
  * and an administrator who loses admin rights gains nothing, however many narrow grants remain.
  */
 
+import { compareGrants } from '../engine/grants.js'
 import { patternCovers } from '../engine/resourcePatterns.js'
 import type { AccessMap, Grant, PrincipalAccess } from '../engine/types.js'
 import type { Resource } from '../model/types.js'
@@ -75,23 +76,28 @@ export function uncoveredActions(grant: Grant, others: Grant[]): string[] {
 }
 
 function changedGrants(from: Grant[], to: Grant[]): Grant[] {
-  // Only grants of the same service and capability (or an administrator's) can cover a grant, and
-  // most grants have an identical counterpart: look those up before comparing patterns.
-  const byKind = new Map<string, Grant[]>()
-  // By kind, resource and conditional; the actions (sorted lists) are compared when found.
-  const alike = new Map<string, Grant[]>()
-  for (const f of from) {
-    const kind = `${f.service}\n${f.capability}`
-    push(byKind, kind, f)
-    push(alike, `${kind}\n${f.resource}\n${f.conditional}`, f)
-  }
+  // Most grants have an identical counterpart (same kind, resource, condition and actions). Both
+  // lists are sorted by compareGrants, which orders by exactly that key: one walk finds them.
+  let byKind: Map<string, Grant[]> | undefined
   const out: Grant[] = []
+  let i = 0
   for (const g of to) {
-    const kind = `${g.service}\n${g.capability}`
-    const same = alike.get(`${kind}\n${g.resource}\n${g.conditional}`)
-    if (same?.some((f) => sameActions(f.actions, g.actions))) continue
+    while (i < from.length && compareGrants(from[i]!, g) < 0) i++
+    let identical = false
+    for (let j = i; j < from.length && compareGrants(from[j]!, g) === 0; j++) {
+      if (sameActions(from[j]!.actions, g.actions)) {
+        identical = true
+        break
+      }
+    }
+    if (identical) continue
+    // Only grants of the same service and capability (or an administrator's) can cover a grant.
+    if (byKind === undefined) {
+      byKind = new Map()
+      for (const f of from) push(byKind, `${f.service}\n${f.capability}`, f)
+    }
     const candidates = [
-      ...(byKind.get(kind) ?? []),
+      ...(byKind.get(`${g.service}\n${g.capability}`) ?? []),
       ...(g.service === '*' ? [] : (byKind.get(`*\n${g.capability}`) ?? [])),
     ]
     const actions = uncoveredActions(g, candidates)

@@ -34,11 +34,84 @@ export interface Scene {
 
 const SERVICE_LINKED = /:role\/aws-service-role\//
 
+/**
+ * What every principal's check reads the same way, worked out once per scene: each method's
+ * actions by where they apply, the principals each method may target, the roles that trust each
+ * method's services, and the assume-role edges by the principal they leave.
+ */
+class SceneIndex {
+  private readonly parts = new Map<
+    PrivescMethod,
+    { onTarget: string[]; onPolicy: string[]; onAny: string[] }
+  >()
+  private readonly targets = new Map<string, Principal[]>()
+  private readonly passable = new Map<PrivescMethod, Principal[]>()
+  readonly assumeFrom = new Map<string, AccessEdge[]>()
+
+  constructor(private readonly scene: Scene) {
+    for (const e of scene.access.edges) {
+      if (e.kind !== 'assume-role') continue
+      const list = this.assumeFrom.get(e.from)
+      if (list === undefined) this.assumeFrom.set(e.from, [e])
+      else list.push(e)
+    }
+  }
+
+  actionsOf(m: PrivescMethod): { onTarget: string[]; onPolicy: string[]; onAny: string[] } {
+    let parts = this.parts.get(m)
+    if (parts === undefined) {
+      const on = (where: string): string[] => m.actions.filter((a) => a.on === where).map((a) => a.action)
+      parts = { onTarget: on('target'), onPolicy: on('target-policy'), onAny: on('any') }
+      this.parts.set(m, parts)
+    }
+    return parts
+  }
+
+  /** Users, roles or groups a method can act on: not service-linked; groups only with policies. */
+  principalsOfType(type: 'user' | 'role' | 'group'): Principal[] {
+    let list = this.targets.get(type)
+    if (list === undefined) {
+      list = this.scene.model.principals.filter(
+        (t) =>
+          t.type === type &&
+          t.arn !== undefined &&
+          !SERVICE_LINKED.test(t.arn) &&
+          (type !== 'group' || t.policies.length > 0),
+      )
+      this.targets.set(type, list)
+    }
+    return list
+  }
+
+  /** The roles that trust one of the method's services. */
+  passableRoles(m: PrivescMethod): Principal[] {
+    let list = this.passable.get(m)
+    if (list === undefined) {
+      const services = new Set(m.services ?? [])
+      list = this.scene.model.principals.filter(
+        (r) => r.type === 'role' && r.arn !== undefined && trustsService(this.scene, r, services),
+      )
+      this.passable.set(m, list)
+    }
+    return list
+  }
+}
+
+const sceneIndexes = new WeakMap<Scene, SceneIndex>()
+
+function indexOf(scene: Scene): SceneIndex {
+  let index = sceneIndexes.get(scene)
+  if (index === undefined) {
+    index = new SceneIndex(scene)
+    sceneIndexes.set(scene, index)
+  }
+  return index
+}
+
 export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escalation | undefined {
   const base = { method: m, principal: p }
-  const onTarget = m.actions.filter((a) => a.on === 'target').map((a) => a.action)
-  const onPolicy = m.actions.filter((a) => a.on === 'target-policy').map((a) => a.action)
-  const onAny = m.actions.filter((a) => a.on === 'any').map((a) => a.action)
+  const index = indexOf(scene)
+  const { onTarget, onPolicy, onAny } = index.actionsOf(m)
   const anyOk = allowedAll(scene.ctx, p, onAny, '*')
   if (anyOk === undefined) return undefined
   const account = p.account ?? scene.model.homeAccounts[0] ?? '*'
@@ -83,14 +156,7 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
     case 'user':
     case 'role':
     case 'group': {
-      const targets = scene.model.principals.filter(
-        (t) =>
-          t.type === m.target &&
-          t !== p &&
-          t.arn !== undefined &&
-          !SERVICE_LINKED.test(t.arn) &&
-          (m.target !== 'group' || t.policies.length > 0),
-      )
+      const targets = index.principalsOfType(m.target).filter((t) => t !== p)
       const hits = targets.flatMap((t) => {
         let ok = allowedAll(scene.ctx, p, onTarget, t.arn!, t)
         if (ok !== undefined && onPolicy.length > 0) ok = onSomePolicy(scene, p, t, onPolicy, ok)
@@ -108,10 +174,7 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
       )
     }
     case 'passable-role': {
-      const services = new Set(m.services ?? [])
-      const roles = scene.model.principals.filter(
-        (r) => r.type === 'role' && r !== p && r.arn !== undefined && trustsService(scene, r, services),
-      )
+      const roles = index.passableRoles(m).filter((r) => r !== p)
       const hits = roles.flatMap((r) => {
         const ok = allowedAll(scene.ctx, p, onTarget, r.arn!)
         return ok === undefined ? [] : [{ name: r.name, ok, admin: scene.admins.has(r.id) }]
@@ -131,7 +194,7 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
       return found(hits, any, any !== undefined ? '*' : (resources[0]?.arn ?? '*'), 'targets', false)
     }
     case 'assume-chain': {
-      const chain = adminChain(scene, p)
+      const chain = adminChain(scene, index.assumeFrom, p)
       if (chain === undefined) return undefined
       const last = chain[chain.length - 1]!
       const names = chain.map((e) => scene.byId.get(e.to)?.name ?? e.to)
@@ -244,15 +307,19 @@ function trustsService(scene: Scene, role: Principal, services: Set<string>): bo
 }
 
 /** The shortest chain of assume-role edges from `p` to an administrator role, within four hops. */
-function adminChain(scene: Scene, p: Principal): AccessEdge[] | undefined {
-  const edges = scene.access.edges.filter((e) => e.kind === 'assume-role')
+function adminChain(
+  scene: Scene,
+  assumeFrom: Map<string, AccessEdge[]>,
+  p: Principal,
+): AccessEdge[] | undefined {
   let frontier: AccessEdge[][] = [[]]
   const seen = new Set([p.id])
   for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
     const next: AccessEdge[][] = []
     for (const path of frontier) {
       const at = path.length === 0 ? p.id : path[path.length - 1]!.to
-      for (const e of edges.filter((x) => x.from === at && !seen.has(x.to))) {
+      for (const e of assumeFrom.get(at) ?? []) {
+        if (seen.has(e.to)) continue
         seen.add(e.to)
         if (scene.admins.has(e.to)) return [...path, e]
         next.push([...path, e])
