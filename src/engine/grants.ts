@@ -94,7 +94,12 @@ function identityScopeCache(ctx: EvaluationContext): Map<string, Grant[]> {
   return cache
 }
 
-function identitySignature(ctx: EvaluationContext, principal: Principal): string {
+/**
+ * What the identity side of every request of the principal depends on: its type, account (so its
+ * SCPs), boundary and policies, its groups' included. Principals with the same signature get the
+ * same answer to any request that involves no resource policy.
+ */
+export function identitySignature(ctx: EvaluationContext, principal: Principal): string {
   const ids = principal.policies.map((p) => p.id)
   for (const groupId of principal.groups ?? []) {
     const group = ctx.principalsById.get(groupId)

@@ -4,6 +4,7 @@
  * be passed and trust the service, existing resources), with the prerequisites code can show.
  */
 import type { EvaluationContext } from '../../../engine/context.js'
+import { identitySignature } from '../../../engine/grants.js'
 import type { AccessEdge, AccessMap } from '../../../engine/types.js'
 import type { Model, Policy, Principal } from '../../../model/types.js'
 import type { PrivescMethod } from './methods.js'
@@ -47,6 +48,7 @@ class SceneIndex {
   private readonly targets = new Map<string, Principal[]>()
   private readonly passable = new Map<PrivescMethod, Principal[]>()
   readonly assumeFrom = new Map<string, AccessEdge[]>()
+  private readonly alike = new Map<string, unknown>()
 
   constructor(private readonly scene: Scene) {
     for (const e of scene.access.edges) {
@@ -81,6 +83,18 @@ class SceneIndex {
       this.targets.set(type, list)
     }
     return list
+  }
+
+  /**
+   * An answer that only the principal's identity side decides (no trust or resource policy is
+   * read): computed once for all the principals with the same policies, boundary, account and type.
+   */
+  sameForAlike<T>(p: Principal, m: PrivescMethod, compute: () => T): T {
+    const key = `${m.id}\u0000${identitySignature(this.scene.ctx, p)}`
+    if (this.alike.has(key)) return this.alike.get(key) as T
+    const value = compute()
+    this.alike.set(key, value)
+    return value
   }
 
   /** The roles that trust one of the method's services. */
@@ -156,30 +170,47 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
     case 'user':
     case 'role':
     case 'group': {
-      const targets = index.principalsOfType(m.target).filter((t) => t !== p)
-      const hits = targets.flatMap((t) => {
-        let ok = allowedAll(scene.ctx, p, onTarget, t.arn!, t)
-        if (ok !== undefined && onPolicy.length > 0) ok = onSomePolicy(scene, p, t, onPolicy, ok)
-        const admin = scene.admins.has(t.id) || (m.writesPolicy && t.boundary === undefined)
-        return ok === undefined ? [] : [{ name: t.name, ok, admin }]
-      })
+      const all = index.principalsOfType(m.target)
       const needsTrust = onTarget.some((a) => a.startsWith('sts:')) || onPolicy.length > 0
-      const any = needsTrust ? undefined : allowedAll(scene.ctx, p, onTarget, iamArn(m.target))
+      // Every target is decided, the principal itself included, when the answer is shared.
+      const decideOn = (targets: Principal[]) => ({
+        hits: targets.flatMap((t) => {
+          let ok = allowedAll(scene.ctx, p, onTarget, t.arn!, t)
+          if (ok !== undefined && onPolicy.length > 0) ok = onSomePolicy(scene, p, t, onPolicy, ok)
+          const admin = scene.admins.has(t.id) || (m.writesPolicy && t.boundary === undefined)
+          return ok === undefined ? [] : [{ name: t.name, ok, admin, target: t }]
+        }),
+        any: needsTrust ? undefined : allowedAll(scene.ctx, p, onTarget, iamArn(m.target)),
+      })
+      // A trust policy names principals: only without sts: actions is the answer the identity's.
+      const { hits, any } = onTarget.some((a) => a.startsWith('sts:'))
+        ? decideOn(all.filter((t) => t !== p))
+        : index.sameForAlike(p, m, () => decideOn(all))
+      const first = all.find((t) => t !== p)
       return found(
-        hits,
+        hits.filter((h) => h.target !== p),
         any,
-        any !== undefined ? iamArn(m.target) : (targets[0]?.arn ?? '*'),
+        any !== undefined ? iamArn(m.target) : (first?.arn ?? '*'),
         'targets',
         false,
       )
     }
     case 'passable-role': {
-      const roles = index.passableRoles(m).filter((r) => r !== p)
-      const hits = roles.flatMap((r) => {
-        const ok = allowedAll(scene.ctx, p, onTarget, r.arn!)
-        return ok === undefined ? [] : [{ name: r.name, ok, admin: scene.admins.has(r.id) }]
-      })
-      return found(hits, undefined, roles[0]?.arn ?? '*', 'targets', false)
+      // Passing a role is decided on its ARN by the identity side alone.
+      const hits = index.sameForAlike(p, m, () =>
+        index.passableRoles(m).flatMap((r) => {
+          const ok = allowedAll(scene.ctx, p, onTarget, r.arn!)
+          return ok === undefined ? [] : [{ name: r.name, ok, admin: scene.admins.has(r.id), target: r }]
+        }),
+      )
+      const first = index.passableRoles(m).find((r) => r !== p)
+      return found(
+        hits.filter((h) => h.target !== p),
+        undefined,
+        first?.arn ?? '*',
+        'targets',
+        false,
+      )
     }
     case 'resource': {
       const any = allowedAll(scene.ctx, p, onTarget, '*')
