@@ -10,7 +10,7 @@ import { reachedGrants } from './closure.js'
 import { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { externalPrincipals } from './external.js'
-import { compareGrants, directGrants, resourceForms } from './grants.js'
+import { compareGrants, directGrants, identitySignature, resourceForms } from './grants.js'
 import { HeldGrants } from './heldGrants.js'
 import { accessEdges } from './transitive.js'
 import type { AccessEdge, AccessMap, Grant, PathTo, PrincipalAccess } from './types.js'
@@ -38,8 +38,9 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   const byId = ctx.principalsById
 
   const directAdmin = new Map<string, string>()
+  const allowsEverything = new Map<string, boolean>()
   for (const p of model.principals) {
-    const reason = adminReason(ctx, p, edges)
+    const reason = adminReason(ctx, p, edges, allowsEverything)
     if (reason !== undefined) directAdmin.set(p.id, reason)
   }
 
@@ -132,6 +133,23 @@ function publicAccessGrants(ctx: EvaluationContext): Grant[] {
   return grants
 }
 
+/** Nearly every action on every resource, IAM included, unconditionally, by the identity side alone. */
+function allowsEveryAction(ctx: EvaluationContext, p: Principal): boolean {
+  const who = ctx.principal(p)
+  const onEverything = who.identity.some(
+    (s) =>
+      s.effect === 'Allow' &&
+      (s.resources === undefined || s.resources.includes('*') || s.notResources !== undefined),
+  )
+  if (!onEverything) return false
+  const result = evaluateScope(ctx.index, who, '*')
+  const unconditional = result.allowed.clone().minus(result.conditional)
+  // Without IAM (PowerUserAccess) it is not an administrator.
+  const iam = ctx.index.ofPatterns(['iam:*'])
+  const allIam = iam.clone().minus(unconditional).isEmpty()
+  return allIam && unconditional.size() >= ADMIN_SHARE * ctx.index.actions.length
+}
+
 /** Every capability on every resource of every service (reached through `route`, if given). */
 function adminGrants(reason: string, route: Reach | undefined): Grant[] {
   return CAPABILITIES.map((capability) => {
@@ -149,23 +167,23 @@ function adminGrants(reason: string, route: Reach | undefined): Grant[] {
   })
 }
 
-function adminReason(ctx: EvaluationContext, p: Principal, edges: AccessEdge[]): string | undefined {
-  const who = ctx.principal(p)
-  if (
-    who.identity.some(
-      (s) =>
-        s.effect === 'Allow' &&
-        (s.resources === undefined || s.resources.includes('*') || s.notResources !== undefined),
-    )
-  ) {
-    const result = evaluateScope(ctx.index, who, '*')
-    const unconditional = result.allowed.clone().minus(result.conditional)
-    // Nearly every action, IAM included: without IAM (PowerUserAccess) it is not an administrator.
-    const iam = ctx.index.ofPatterns(['iam:*'])
-    const allIam = iam.clone().minus(unconditional).isEmpty()
-    if (allIam && unconditional.size() >= ADMIN_SHARE * ctx.index.actions.length)
-      return 'allowed effectively every action on every resource'
+/**
+ * Why the principal is an administrator in its own right, if it is. `allowsEverything` remembers
+ * the answer of the identity side, shared by principals with the same policies.
+ */
+function adminReason(
+  ctx: EvaluationContext,
+  p: Principal,
+  edges: AccessEdge[],
+  allowsEverything: Map<string, boolean>,
+): string | undefined {
+  const signature = identitySignature(ctx, p)
+  let everything = allowsEverything.get(signature)
+  if (everything === undefined) {
+    everything = allowsEveryAction(ctx, p)
+    allowsEverything.set(signature, everything)
   }
+  if (everything) return 'allowed effectively every action on every resource'
   const self = edges.find((e) => e.kind === 'self-modification' && e.from === p.id)
   if (self !== undefined && p.boundary === undefined) return `can ${self.description}`
   return undefined

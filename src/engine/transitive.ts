@@ -7,6 +7,7 @@
 import type { Principal, Resource } from '../model/types.js'
 import type { ActionSet } from './actionSet.js'
 import type { EvaluationContext } from './context.js'
+import { identitySignature } from './grants.js'
 import { matchPrincipal } from './principalMatch.js'
 import type { AccessEdge } from './types.js'
 
@@ -62,15 +63,27 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
   const edges: AccessEdge[] = []
   const isHomeAccount = (p: Principal): boolean =>
     p.type === 'account' && ctx.model.homeAccounts.includes(p.account ?? '')
+  // Principals with the same policies, boundary, account and type (roles sharing managed policies)
+  // get the same answer to every request that reads no resource policy: asked once.
+  const signatures = new Map<Principal, string>()
+  const signatureOf = (p: Principal): string => {
+    let signature = signatures.get(p)
+    if (signature === undefined) {
+      signature = identitySignature(ctx, p)
+      signatures.set(p, signature)
+    }
+    return signature
+  }
   // Cheap pre-checks before deciding requests: does any identity Allow name one of the actions?
-  const allowUnion = new Map<Principal, ActionSet>()
+  const allowUnion = new Map<string, ActionSet>()
   const wantedSets = new Map<string, number[]>()
   const mayUse = (p: Principal, actions: string[]): boolean => {
-    let union = allowUnion.get(p)
+    const signature = signatureOf(p)
+    let union = allowUnion.get(signature)
     if (union === undefined) {
       union = ctx.index.empty()
       for (const s of ctx.principal(p).identity) if (s.effect === 'Allow') union.unionWith(s.actions)
-      allowUnion.set(p, union)
+      allowUnion.set(signature, union)
     }
     const key = actions.join(',')
     let wanted = wantedSets.get(key)
@@ -80,9 +93,24 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     }
     return wanted.some((i) => union.has(i))
   }
+  const identityAnswers = new Map<string, { conditional: boolean } | null>()
+  /** `allowed` on no resource of the tree: the identity side alone decides. */
+  const identityAllows = (
+    p: Principal,
+    action: string,
+    resource: string,
+  ): { conditional: boolean } | undefined => {
+    const key = `${signatureOf(p)}\u0000${action}\u0000${resource}`
+    let answer = identityAnswers.get(key)
+    if (answer === undefined) {
+      answer = allowed(p, action, resource) ?? null
+      identityAnswers.set(key, answer)
+    }
+    return answer ?? undefined
+  }
   const launchers = new Map<string, string | null>()
   const launchAction = (p: Principal, service: string, launch: string[]): string | undefined => {
-    const key = `${p.id}\n${service}`
+    const key = `${signatureOf(p)}\u0000${service}`
     let run = launchers.get(key)
     if (run === undefined) {
       run = mayUse(p, launch) ? (launch.find((a) => allowed(p, a, '*') !== undefined) ?? null) : null
@@ -105,14 +133,23 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
   for (const role of roles) {
     const target = roleAsResource(role)
     const trust = ctx.resource(target).policy ?? []
+    const assumeDescription = `assume role ${role.name}`
     for (const p of principals) {
       // The home account as a whole stands for its principals, which the tree shows one by one.
       if (p === role || p.type === 'group' || isHomeAccount(p)) continue
-      const match = trust.some((s) => s.effect === 'Allow' && matchPrincipal(s, p) !== 'none')
-      if (!match) continue
+      let match: 'none' | 'account' | 'direct' = 'none'
+      for (const s of trust) {
+        if (s.effect !== 'Allow') continue
+        const m = matchPrincipal(s, p)
+        if (m === 'direct') {
+          match = m
+          break
+        }
+        if (m !== 'none') match = m
+      }
+      if (match === 'none') continue
       // Named through its account only, it also needs its own identity policies to allow.
-      const direct = trust.some((s) => s.effect === 'Allow' && matchPrincipal(s, p) === 'direct')
-      if (!direct && !mayUse(p, ASSUME_ACTIONS)) continue
+      if (match !== 'direct' && !mayUse(p, ASSUME_ACTIONS)) continue
       for (const action of ASSUME_ACTIONS) {
         const ok = allowed(p, action, target.arn, target)
         if (ok === undefined) continue
@@ -122,7 +159,7 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
           kind: 'assume-role',
           actions: [action],
           conditional: ok.conditional,
-          description: `assume role ${role.name}`,
+          description: assumeDescription,
         })
         break
       }
@@ -133,21 +170,27 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     for (const service of new Set(services.map((s) => s.value.toLowerCase()))) {
       const launch = LAUNCH_ACTIONS[service]
       if (launch === undefined) continue
+      const descriptions = new Map<string, string>()
       for (const p of principals) {
         // A principal can pass only the roles of its own account (AWS's rule for iam:PassRole).
         if (p === role || p.type === 'group' || p.account !== role.account) continue
         if (!mayUse(p, ['iam:PassRole'])) continue
-        const pass = allowed(p, 'iam:PassRole', target.arn)
+        const pass = identityAllows(p, 'iam:PassRole', target.arn)
         if (pass === undefined) continue
         const run = launchAction(p, service, launch)
         if (run === undefined) continue
+        let description = descriptions.get(run)
+        if (description === undefined) {
+          description = `pass role ${role.name} to ${service.split('.')[0]} (${run})`
+          descriptions.set(run, description)
+        }
         edges.push({
           from: p.id,
           to: role.id,
           kind: 'pass-role',
           actions: ['iam:PassRole', run],
           conditional: pass.conditional,
-          description: `pass role ${role.name} to ${service.split('.')[0]} (${run})`,
+          description,
         })
       }
     }
