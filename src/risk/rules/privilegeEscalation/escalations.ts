@@ -3,6 +3,8 @@
  * principal itself, its attached policies or groups, other principals of the tree, roles that can
  * be passed and trust the service, existing resources), with the prerequisites code can show.
  */
+
+import type { ActionSet } from '../../../engine/actionSet.js'
 import type { EvaluationContext } from '../../../engine/context.js'
 import { identitySignature } from '../../../engine/grants.js'
 import type { AccessEdge, AccessMap } from '../../../engine/types.js'
@@ -49,6 +51,7 @@ class SceneIndex {
   private readonly passable = new Map<PrivescMethod, Principal[]>()
   readonly assumeFrom = new Map<string, AccessEdge[]>()
   private readonly alike = new Map<string, unknown>()
+  private readonly allowUnions = new Map<string, ActionSet>()
 
   constructor(private readonly scene: Scene) {
     for (const e of scene.access.edges) {
@@ -97,6 +100,26 @@ class SceneIndex {
     return value
   }
 
+  /**
+   * Whether some Allow of the principal's identity policies names each of the actions: without
+   * one, no request for it can be allowed except through a resource or trust policy.
+   */
+  identityNamesAll(p: Principal, actions: string[]): boolean {
+    const signature = identitySignature(this.scene.ctx, p)
+    let union = this.allowUnions.get(signature)
+    if (union === undefined) {
+      union = this.scene.ctx.index.empty()
+      for (const s of this.scene.ctx.principal(p).identity)
+        if (s.effect === 'Allow') union.unionWith(s.actions)
+      this.allowUnions.set(signature, union)
+    }
+    for (const action of actions) {
+      const position = this.scene.ctx.index.positionOf(action)
+      if (position === undefined || !union.has(position)) return false
+    }
+    return true
+  }
+
   /** The roles that trust one of the method's services. */
   passableRoles(m: PrivescMethod): Principal[] {
     let list = this.passable.get(m)
@@ -126,6 +149,12 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
   const base = { method: m, principal: p }
   const index = indexOf(scene)
   const { onTarget, onPolicy, onAny } = index.actionsOf(m)
+  // IAM resources have no resource policy but a role's trust (read for sts: actions): every other
+  // action must be named by an identity Allow. A method on resources may be opened by their policies.
+  if (m.target !== 'resource') {
+    const needed = [...onTarget, ...onPolicy, ...onAny].filter((a) => !a.startsWith('sts:'))
+    if (!index.identityNamesAll(p, needed)) return undefined
+  }
   const anyOk = allowedAll(scene.ctx, p, onAny, '*')
   if (anyOk === undefined) return undefined
   const account = p.account ?? scene.model.homeAccounts[0] ?? '*'
@@ -171,26 +200,32 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
     case 'role':
     case 'group': {
       const all = index.principalsOfType(m.target)
-      const needsTrust = onTarget.some((a) => a.startsWith('sts:')) || onPolicy.length > 0
-      // Every target is decided, the principal itself included, when the answer is shared.
-      const decideOn = (targets: Principal[]) => ({
-        hits: targets.flatMap((t) => {
-          let ok = allowedAll(scene.ctx, p, onTarget, t.arn!, t)
+      // A trust policy names principals: sts: actions are decided for each principal; the others
+      // by the identity side alone, once for the principals with the same policies.
+      const byTrust = onTarget.filter((a) => a.startsWith('sts:'))
+      const byIdentity = onTarget.filter((a) => !a.startsWith('sts:'))
+      const needsTrust = byTrust.length > 0 || onPolicy.length > 0
+      const shared = index.sameForAlike(p, m, () => ({
+        // Every target, the principal itself included: each principal drops itself below.
+        hits: all.flatMap((t) => {
+          let ok = allowedAll(scene.ctx, p, byIdentity, t.arn!, t)
           if (ok !== undefined && onPolicy.length > 0) ok = onSomePolicy(scene, p, t, onPolicy, ok)
           const admin = scene.admins.has(t.id) || (m.writesPolicy && t.boundary === undefined)
           return ok === undefined ? [] : [{ name: t.name, ok, admin, target: t }]
         }),
         any: needsTrust ? undefined : allowedAll(scene.ctx, p, onTarget, iamArn(m.target)),
+      }))
+      const hits = shared.hits.flatMap((h) => {
+        if (h.target === p) return []
+        if (byTrust.length === 0) return [h]
+        const ok = allowedAll(scene.ctx, p, byTrust, h.target.arn!, h.target)
+        return ok === undefined ? [] : [{ ...h, ok: { conditional: h.ok.conditional || ok.conditional } }]
       })
-      // A trust policy names principals: only without sts: actions is the answer the identity's.
-      const { hits, any } = onTarget.some((a) => a.startsWith('sts:'))
-        ? decideOn(all.filter((t) => t !== p))
-        : index.sameForAlike(p, m, () => decideOn(all))
       const first = all.find((t) => t !== p)
       return found(
-        hits.filter((h) => h.target !== p),
-        any,
-        any !== undefined ? iamArn(m.target) : (first?.arn ?? '*'),
+        hits,
+        shared.any,
+        shared.any !== undefined ? iamArn(m.target) : (first?.arn ?? '*'),
         'targets',
         false,
       )
@@ -273,21 +308,28 @@ function othersFor(
   const kind =
     m.target === 'own-group' ? 'group' : m.target === 'attached-policy' ? 'policy' : m.principalTypes?.[0]
   if (kind === undefined) return undefined
-  const targets: Target[] =
-    kind === 'policy'
-      ? customerPolicies(scene).map(({ policy, account }) => ({
-          name: policy.name,
-          arn: policyArn(scene.model, policy, account),
-        }))
-      : scene.model.principals
-          .filter((t) => t.type === kind && t !== p && t.arn !== undefined)
-          .map((t) => ({ name: t.name, arn: t.arn!, principal: t }))
-  const hits = targets.flatMap((t) => {
-    const ok = allowedAll(scene.ctx, p, actions, t.arn, t.principal)
-    return ok === undefined ? [] : [{ name: t.name, ok, admin: false }]
+  // Self methods name no sts: action: the identity side alone decides, once for the principals
+  // with the same policies (each drops itself from the targets).
+  const shared = indexOf(scene).sameForAlike(p, m, () => {
+    const targets: Target[] =
+      kind === 'policy'
+        ? customerPolicies(scene).map(({ policy, account }) => ({
+            name: policy.name,
+            arn: policyArn(scene.model, policy, account),
+          }))
+        : scene.model.principals
+            .filter((t) => t.type === kind && t.arn !== undefined)
+            .map((t) => ({ name: t.name, arn: t.arn!, principal: t }))
+    const hits = targets.flatMap((t) => {
+      const ok = allowedAll(scene.ctx, p, actions, t.arn, t.principal)
+      return ok === undefined ? [] : [{ name: t.name, ok, admin: false, target: t }]
+    })
+    return { targets, hits, any: allowedAll(scene.ctx, p, actions, iamArn(kind)) }
   })
-  const any = allowedAll(scene.ctx, p, actions, iamArn(kind))
+  const hits = shared.hits.filter((h) => h.target.principal !== p)
+  const any = shared.any
   if (hits.length === 0 && any === undefined) return undefined
+  const first = shared.targets.find((t) => t.principal !== p)
   return {
     method: m,
     principal: p,
@@ -296,7 +338,7 @@ function othersFor(
     anyTarget: any !== undefined,
     reachesAdmin: false,
     conditional: (any?.conditional ?? true) && hits.every((h) => h.ok.conditional),
-    keyResource: any !== undefined ? iamArn(kind) : targets[0]!.arn,
+    keyResource: any !== undefined ? iamArn(kind) : first!.arn,
   }
 }
 
