@@ -39,8 +39,11 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
 
   const directAdmin = new Map<string, string>()
   const allowsEverything = new Map<string, boolean>()
+  const selfEdges = new Map<string, AccessEdge>()
+  for (const e of edges)
+    if (e.kind === 'self-modification' && !selfEdges.has(e.from)) selfEdges.set(e.from, e)
   for (const p of model.principals) {
-    const reason = adminReason(ctx, p, edges, allowsEverything)
+    const reason = adminReason(ctx, p, selfEdges.get(p.id), allowsEverything)
     if (reason !== undefined) directAdmin.set(p.id, reason)
   }
 
@@ -174,7 +177,7 @@ function adminGrants(reason: string, route: Reach | undefined): Grant[] {
 function adminReason(
   ctx: EvaluationContext,
   p: Principal,
-  edges: AccessEdge[],
+  self: AccessEdge | undefined,
   allowsEverything: Map<string, boolean>,
 ): string | undefined {
   const signature = identitySignature(ctx, p)
@@ -184,7 +187,6 @@ function adminReason(
     allowsEverything.set(signature, everything)
   }
   if (everything) return 'allowed effectively every action on every resource'
-  const self = edges.find((e) => e.kind === 'self-modification' && e.from === p.id)
   if (self !== undefined && p.boundary === undefined) return `can ${self.description}`
   return undefined
 }

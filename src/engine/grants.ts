@@ -331,15 +331,18 @@ function dropRedundant(grants: Grant[]): Grant[] {
   return kept.sort(compareGrants)
 }
 
-const collate = new Intl.Collator().compare
+/** By UTF-16 code units: the same order on every machine, whatever its ICU data. */
+function byCodeUnits(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1
+}
 const CAPABILITY_ORDER = new Map<string, number>(CAPABILITIES.map((c, i) => [c, i]))
 
 /** By service, capability (in the order of CAPABILITIES), resource, then unconditional first. */
 export function compareGrants(a: Grant, b: Grant): number {
   return (
-    (a.service === b.service ? 0 : collate(a.service, b.service)) ||
+    byCodeUnits(a.service, b.service) ||
     CAPABILITY_ORDER.get(a.capability)! - CAPABILITY_ORDER.get(b.capability)! ||
-    (a.resource === b.resource ? 0 : collate(a.resource, b.resource)) ||
+    byCodeUnits(a.resource, b.resource) ||
     Number(a.conditional) - Number(b.conditional)
   )
 }

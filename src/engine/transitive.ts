@@ -32,6 +32,7 @@ const LAUNCH_ACTIONS: Record<string, string[]> = {
   'bedrock-agentcore.amazonaws.com': ['bedrock-agentcore:CreateCodeInterpreter'],
 }
 
+const PASS_ROLE = ['iam:PassRole']
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML']
 const CREDENTIAL_ACTIONS = ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile']
 const SELF_ACTIONS: Record<string, string[]> = {
@@ -76,7 +77,8 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
   }
   // Cheap pre-checks before deciding requests: does any identity Allow name one of the actions?
   const allowUnion = new Map<string, ActionSet>()
-  const wantedSets = new Map<string, number[]>()
+  // Keyed by the action lists themselves: constants of this module and of LAUNCH_ACTIONS.
+  const wantedSets = new Map<string[], number[]>()
   const mayUse = (p: Principal, actions: string[]): boolean => {
     const signature = signatureOf(p)
     let union = allowUnion.get(signature)
@@ -85,11 +87,10 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
       for (const s of ctx.principal(p).identity) if (s.effect === 'Allow') union.unionWith(s.actions)
       allowUnion.set(signature, union)
     }
-    const key = actions.join(',')
-    let wanted = wantedSets.get(key)
+    let wanted = wantedSets.get(actions)
     if (wanted === undefined) {
       wanted = [...ctx.index.ofNames(actions).indices()]
-      wantedSets.set(key, wanted)
+      wantedSets.set(actions, wanted)
     }
     return wanted.some((i) => union.has(i))
   }
@@ -174,7 +175,7 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
       for (const p of principals) {
         // A principal can pass only the roles of its own account (AWS's rule for iam:PassRole).
         if (p === role || p.type === 'group' || p.account !== role.account) continue
-        if (!mayUse(p, ['iam:PassRole'])) continue
+        if (!mayUse(p, PASS_ROLE)) continue
         const pass = identityAllows(p, 'iam:PassRole', target.arn)
         if (pass === undefined) continue
         const run = launchAction(p, service, launch)
