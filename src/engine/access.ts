@@ -236,8 +236,29 @@ function adjacencyOf(edges: AccessEdge[]): Map<string, AccessEdge[]> {
 class RouteTable {
   private readonly byKey = new Map<string, Reach>()
   private readonly passedOn = new Map<Reach, Map<Grant, Grant>>()
+  private readonly firstHops = new Map<AccessEdge, Reach>()
+  private readonly further = new Map<Reach, Map<AccessEdge, Reach>>()
 
-  intern(route: Reach): Reach {
+  /** The route one edge further (`from` undefined: the edge is the first hop), built once. */
+  extend(from: Reach | undefined, e: AccessEdge): Reach {
+    let byEdge = this.firstHops
+    if (from !== undefined) {
+      let known = this.further.get(from)
+      if (known === undefined) {
+        known = new Map()
+        this.further.set(from, known)
+      }
+      byEdge = known
+    }
+    let route = byEdge.get(e)
+    if (route === undefined) {
+      route = this.intern(extend(from ?? { target: e.from, via: '', hops: [], conditional: false }, e))
+      byEdge.set(e, route)
+    }
+    return route
+  }
+
+  private intern(route: Reach): Reach {
     const key = `${route.conditional ? 1 : 0}${route.hops.join('\0')}\0\0${route.via}`
     const known = this.byKey.get(key)
     if (known !== undefined) return known
@@ -273,6 +294,16 @@ class RouteTable {
   }
 }
 
+/** The route one edge further. */
+function extend(r: Reach, e: AccessEdge): Reach {
+  return {
+    target: e.to,
+    via: r.via === '' ? e.description : `${r.via}, then ${e.description}`,
+    hops: [...r.hops, e.to],
+    conditional: r.conditional || e.conditional,
+  }
+}
+
 /** Principals reachable through edges, shortest paths first, each once. */
 function reachable(
   from: string,
@@ -282,20 +313,15 @@ function reachable(
 ): Reach[] {
   const seen = new Set<string>([from])
   const out: Reach[] = []
-  let frontier: Reach[] = [{ target: from, via: '', hops: [], conditional: false }]
+  const start: Reach = { target: from, via: '', hops: [], conditional: false }
+  let frontier: Reach[] = [start]
   for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
     const next: Reach[] = []
     for (const r of frontier) {
       for (const e of adjacency.get(r.target) ?? []) {
         if (seen.has(e.to)) continue
         seen.add(e.to)
-        const route: Reach = {
-          target: e.to,
-          via: r.via === '' ? e.description : `${r.via}, then ${e.description}`,
-          hops: [...r.hops, e.to],
-          conditional: r.conditional || e.conditional,
-        }
-        const extended = routes?.intern(route) ?? route
+        const extended = routes?.extend(r === start ? undefined : r, e) ?? extend(r, e)
         out.push(extended)
         next.push(extended)
       }

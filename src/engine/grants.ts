@@ -100,13 +100,25 @@ function identityScopeCache(ctx: EvaluationContext): Map<string, Grant[]> {
  * same answer to any request that involves no resource policy.
  */
 export function identitySignature(ctx: EvaluationContext, principal: Principal): string {
-  const ids = principal.policies.map((p) => p.id)
-  for (const groupId of principal.groups ?? []) {
-    const group = ctx.principalsById.get(groupId)
-    if (group !== undefined) for (const p of group.policies) ids.push(p.id)
+  let known = signatures.get(ctx)
+  if (known === undefined) {
+    known = new Map()
+    signatures.set(ctx, known)
   }
-  return [principal.type, principal.account ?? '', principal.boundary?.id ?? '', ...ids].join('\u0000')
+  let signature = known.get(principal)
+  if (signature === undefined) {
+    const ids = principal.policies.map((p) => p.id)
+    for (const groupId of principal.groups ?? []) {
+      const group = ctx.principalsById.get(groupId)
+      if (group !== undefined) for (const p of group.policies) ids.push(p.id)
+    }
+    signature = [principal.type, principal.account ?? '', principal.boundary?.id ?? '', ...ids].join('\u0000')
+    known.set(principal, signature)
+  }
+  return signature
 }
+
+const signatures = new WeakMap<EvaluationContext, Map<Principal, string>>()
 
 /**
  * What the policies allow the principal on the scope. On a resource of a known service, only the

@@ -66,15 +66,7 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     p.type === 'account' && ctx.model.homeAccounts.includes(p.account ?? '')
   // Principals with the same policies, boundary, account and type (roles sharing managed policies)
   // get the same answer to every request that reads no resource policy: asked once.
-  const signatures = new Map<Principal, string>()
-  const signatureOf = (p: Principal): string => {
-    let signature = signatures.get(p)
-    if (signature === undefined) {
-      signature = identitySignature(ctx, p)
-      signatures.set(p, signature)
-    }
-    return signature
-  }
+  const signatureOf = (p: Principal): string => identitySignature(ctx, p)
   // Cheap pre-checks before deciding requests: does any identity Allow name one of the actions?
   const allowUnion = new Map<string, ActionSet>()
   // Keyed by the action lists themselves: constants of this module and of LAUNCH_ACTIONS.
@@ -92,7 +84,8 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
       wanted = [...ctx.index.ofNames(actions).indices()]
       wantedSets.set(actions, wanted)
     }
-    return wanted.some((i) => union.has(i))
+    for (const i of wanted) if (union.has(i)) return true
+    return false
   }
   const identityAnswers = new Map<string, { conditional: boolean } | null>()
   /** `allowed` on no resource of the tree: the identity side alone decides. */

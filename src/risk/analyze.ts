@@ -37,15 +37,13 @@ export function analyze(base: LoadResult, head: LoadResult, config: Config): Dif
     const headScore = scoreOf(after, c.head)
     if (c.added.length === 0 && c.removed.length === 0 && baseScore === headScore) continue
     const access = (c.head ?? c.base)!
-    const scoring = new Map<Grant, number>()
-    for (const rev of [before, after])
-      for (const l of rev.scores.get(access.principal.id)?.lines ?? [])
-        if (l.grant) scoring.set(l.grant, l.strokes)
-    const strokes = (g: Grant, rev: Revision, a: PrincipalAccess | undefined): number | undefined =>
-      scoring.get(g) ??
-      (a === undefined
-        ? undefined
-        : rev.scores.get(a.principal.id)?.lines.find((l) => sameGrant(l.grant, g))?.strokes)
+    // The strokes of a grant on the principal's golf card of that revision: the same object, else
+    // (a grant narrowed to its new actions) the line of the same kind on the same resource.
+    const strokes = (g: Grant, rev: Revision, a: PrincipalAccess | undefined): number | undefined => {
+      if (a === undefined) return undefined
+      const lines = rev.scores.get(a.principal.id)?.lines ?? []
+      return (lines.find((l) => l.grant === g) ?? lines.find((l) => sameGrant(l.grant, g)))?.strokes
+    }
     const removed = [...c.removed].sort((x, y) => compareContract(x.grant, y.grant))
     const delta: PrincipalDelta = {
       ...identity(access.principal),

@@ -10,7 +10,8 @@
 
 import { compareGrants } from '../engine/grants.js'
 import { patternCovers } from '../engine/resourcePatterns.js'
-import type { AccessMap, Grant, PrincipalAccess } from '../engine/types.js'
+import type { AccessMap, Grant, PrincipalAccess, WhoCanEntry } from '../engine/types.js'
+import type { Capability } from '../iam/types.js'
 import type { Resource } from '../model/types.js'
 import type { WhoCan } from '../report/contract.js'
 import { policiesById, RemovalExplainer } from './removal.js'
@@ -78,7 +79,7 @@ export function uncoveredActions(grant: Grant, others: Grant[]): string[] {
 function changedGrants(from: Grant[], to: Grant[]): Grant[] {
   // Most grants have an identical counterpart (same kind, resource, condition and actions). Both
   // lists are sorted by compareGrants, which orders by exactly that key: one walk finds them.
-  let byKind: Map<string, Grant[]> | undefined
+  let byKind: Map<string, Map<Capability, Grant[]>> | undefined
   const out: Grant[] = []
   let i = 0
   for (const g of to) {
@@ -92,18 +93,31 @@ function changedGrants(from: Grant[], to: Grant[]): Grant[] {
     }
     if (identical) continue
     // Only grants of the same service and capability (or an administrator's) can cover a grant.
-    if (byKind === undefined) {
-      byKind = new Map()
-      for (const f of from) push(byKind, `${f.service}\n${f.capability}`, f)
-    }
+    byKind ??= grantsByKind(from)
     const candidates = [
-      ...(byKind.get(`${g.service}\n${g.capability}`) ?? []),
-      ...(g.service === '*' ? [] : (byKind.get(`*\n${g.capability}`) ?? [])),
+      ...(byKind.get(g.service)?.get(g.capability) ?? []),
+      ...(g.service === '*' ? [] : (byKind.get('*')?.get(g.capability) ?? [])),
     ]
     const actions = uncoveredActions(g, candidates)
     if (actions.length > 0) out.push(actions.length === g.actions.length ? g : { ...g, actions })
   }
   return out
+}
+
+/** Grants by service, then capability. */
+function grantsByKind(grants: Grant[]): Map<string, Map<Capability, Grant[]>> {
+  const byKind = new Map<string, Map<Capability, Grant[]>>()
+  for (const g of grants) {
+    let byCapability = byKind.get(g.service)
+    if (byCapability === undefined) {
+      byCapability = new Map()
+      byKind.set(g.service, byCapability)
+    }
+    const list = byCapability.get(g.capability)
+    if (list === undefined) byCapability.set(g.capability, [g])
+    else list.push(g)
+  }
+  return byKind
 }
 
 function sameActions(a: string[], b: string[]): boolean {
@@ -129,21 +143,28 @@ export function principalChanges(base: Revision, head: Revision): PrincipalChang
   return changes
 }
 
-function whoCanOf(access: AccessMap): Map<Resource, WhoCan[]> {
-  return new Map(
-    access.resources.map((r) => [
-      r.resource,
-      r.whoCan
-        .map((w) => ({ principal: w.principal, capabilities: [...w.capabilities] }))
-        .sort((a, b) => a.principal.localeCompare(b.principal)),
-    ]),
-  )
+/** Who can access the resource, as the contract says it: principals in order, capabilities copied. */
+function contractWhoCan(entries: WhoCanEntry[] | undefined): WhoCan[] {
+  if (entries === undefined) return []
+  return entries
+    .map((w) => ({ principal: w.principal, capabilities: [...w.capabilities] }))
+    .sort((a, b) => a.principal.localeCompare(b.principal))
+}
+
+function sameWhoCan(a: WhoCan[], b: WhoCan[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!
+    const y = b[i]!
+    if (x.principal !== y.principal || !sameActions(x.capabilities, y.capabilities)) return false
+  }
+  return true
 }
 
 /** Data resources (data stores, or anything tagged) whose who-can or classification changed. */
 export function resourceChanges(base: Revision, head: Revision): ResourceChange[] {
-  const before = whoCanOf(base.access)
-  const after = whoCanOf(head.access)
+  const before = new Map(base.access.resources.map((r) => [r.resource, r.whoCan]))
+  const after = new Map(head.access.resources.map((r) => [r.resource, r.whoCan]))
   const byKey = new Map<string, Resource>()
   for (const r of base.result.model.resources) {
     byKey.set(r.id, r)
@@ -158,10 +179,10 @@ export function resourceChanges(base: Revision, head: Revision): ResourceChange[
       (b?.holdsData ?? false) || (h?.holdsData ?? false) || cb?.value != null || ch?.value != null
     if (!isData) return
     const whoCan = {
-      base: b === undefined ? [] : (before.get(b) ?? []),
-      head: h === undefined ? [] : (after.get(h) ?? []),
+      base: contractWhoCan(b === undefined ? undefined : before.get(b)),
+      head: contractWhoCan(h === undefined ? undefined : after.get(h)),
     }
-    const sameAccess = JSON.stringify(whoCan.base) === JSON.stringify(whoCan.head)
+    const sameAccess = sameWhoCan(whoCan.base, whoCan.head)
     if (sameAccess && (cb?.value ?? null) === (ch?.value ?? null)) return
     changes.push({ ...(b !== undefined ? { base: b } : {}), ...(h !== undefined ? { head: h } : {}), whoCan })
   }

@@ -231,7 +231,9 @@ export class Reach {
     }
     let found = byPattern.get(pattern)
     if (found === undefined) {
-      found = all.filter((r) => [r.arn, ...(r.childArns ?? [])].some((f) => patternsIntersect(pattern, f)))
+      found = all.filter(
+        (r) => patternsIntersect(pattern, r.arn) || (r.childArns ?? []).some((f) => patternsIntersect(pattern, f)),
+      )
       byPattern.set(pattern, found)
     }
     return found

@@ -25,23 +25,27 @@ export const dataAccess: Rule = {
     for (const a of access.principals)
       if (!byName.has(a.principal.name)) byName.set(a.principal.name, a.principal)
     const findings: RuleFinding[] = []
-    const throughPaths = new Map<
-      string,
-      { who: string; p: Principal | undefined; capability: Capability; c: Classification; reached: Reached[] }
-    >()
+    // Access through paths, per principal, then per capability and tier.
+    const throughPaths = new Map<string, Map<string, PathAccess>>()
     for (const { resource, whoCan } of access.resources) {
       const c = classify(resource)
       if (!c.confidential) continue
       for (const entry of whoCan) {
         const p = byName.get(entry.principal)
         const who = p?.id ?? entry.principal
-        for (const capability of entry.capabilities.filter(isDataCapability)) {
+        for (const capability of entry.capabilities) {
+          if (!isDataCapability(capability)) continue
           if (entry.via !== undefined) {
-            const key = `data-access:${who}:paths:${capability}:${c.level}`
-            const known = throughPaths.get(key)
+            let byKind = throughPaths.get(who)
+            if (byKind === undefined) {
+              byKind = new Map()
+              throughPaths.set(who, byKind)
+            }
+            const kind = `${capability}:${c.level}`
+            const known = byKind.get(kind)
             const reached = { resource, c, via: entry.via }
             if (known === undefined)
-              throughPaths.set(key, { who: entry.principal, p, capability, c, reached: [reached] })
+              byKind.set(kind, { who: entry.principal, p, capability, c, reached: [reached] })
             else known.reached.push(reached)
             continue
           }
@@ -60,33 +64,49 @@ export const dataAccess: Rule = {
         }
       }
     }
-    for (const [key, { who, p, capability, c, reached }] of throughPaths) {
-      reached.sort((a, b) =>
-        a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0,
-      )
-      const first = reached[0]!
-      const named = reached.slice(0, NAMED).map((r) => resourceLabel(r.resource, r.c))
-      const what =
-        reached.length === 1
-          ? named[0]!
-          : reached.length <= NAMED
-            ? joinWords(named)
-            : `${reached.length} resources (${named.join(', ')}, …)`
-      const finding: RuleFinding = {
-        key,
-        rule: 'data-access',
-        severity: c.level === 'restricted' ? 'medium' : 'low',
-        principal: who,
-        resource: first.resource.name,
-        message: `${p === undefined ? who : principalLabel(p)} can ${accessPhrase([capability], what)} through paths (${first.via}${reached.some((r) => r.via !== first.via) ? ', and others' : ''})`,
-      }
-      if (p !== undefined) finding.principalId = p.id
-      const location = locationOf(first.resource.location)
-      if (location !== undefined) finding.location = location
-      findings.push(finding)
-    }
+    for (const [id, byKind] of throughPaths) findings.push(...pathFindings(id, byKind))
     return findings.sort((a, b) => a.key.localeCompare(b.key))
   },
+}
+
+/** One finding per capability and tier for access through paths, naming the resources. */
+function pathFindings(id: string, byKind: Map<string, PathAccess>): RuleFinding[] {
+  const findings: RuleFinding[] = []
+  for (const [kind, { who, p, capability, c, reached }] of byKind) {
+    const key = `data-access:${id}:paths:${kind}`
+    reached.sort((a, b) =>
+      a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0,
+    )
+    const first = reached[0]!
+    const named = reached.slice(0, NAMED).map((r) => resourceLabel(r.resource, r.c))
+    const what =
+      reached.length === 1
+        ? named[0]!
+        : reached.length <= NAMED
+          ? joinWords(named)
+          : `${reached.length} resources (${named.join(', ')}, …)`
+    const finding: RuleFinding = {
+      key,
+      rule: 'data-access',
+      severity: c.level === 'restricted' ? 'medium' : 'low',
+      principal: who,
+      resource: first.resource.name,
+      message: `${p === undefined ? who : principalLabel(p)} can ${accessPhrase([capability], what)} through paths (${first.via}${reached.some((r) => r.via !== first.via) ? ', and others' : ''})`,
+    }
+    if (p !== undefined) finding.principalId = p.id
+    const location = locationOf(first.resource.location)
+    if (location !== undefined) finding.location = location
+    findings.push(finding)
+  }
+  return findings
+}
+
+interface PathAccess {
+  who: string
+  p: Principal | undefined
+  capability: Capability
+  c: Classification
+  reached: Reached[]
 }
 
 interface Reached {

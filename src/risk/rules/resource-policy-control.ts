@@ -39,14 +39,23 @@ export const POLICY_CONTROL_ACTIONS = [
 ]
 const CONTROL = new Set(POLICY_CONTROL_ACTIONS)
 
+/** Grants share their action lists: each list is read once. */
+const controlOf = new WeakMap<string[], string[]>()
+
 function controlActions(grant: Grant): string[] {
-  return grant.actions.filter((a) => CONTROL.has(a.toLowerCase()))
+  let found = controlOf.get(grant.actions)
+  if (found === undefined) {
+    found = grant.actions.filter((a) => CONTROL.has(a.toLowerCase()))
+    controlOf.set(grant.actions, found)
+  }
+  return found
 }
 
 function reaches(grant: Grant, resource: Resource): boolean {
   if (grant.service !== resource.service) return false
-  if (grant.resource === '*') return true
-  return [resource.arn, ...(resource.childArns ?? [])].some((f) => patternsIntersect(grant.resource, f))
+  if (grant.resource === '*' || patternsIntersect(grant.resource, resource.arn)) return true
+  for (const form of resource.childArns ?? []) if (patternsIntersect(grant.resource, form)) return true
+  return false
 }
 
 export const resourcePolicyControl: Rule = {
