@@ -232,7 +232,8 @@ export class Reach {
     let found = byPattern.get(pattern)
     if (found === undefined) {
       found = all.filter(
-        (r) => patternsIntersect(pattern, r.arn) || (r.childArns ?? []).some((f) => patternsIntersect(pattern, f)),
+        (r) =>
+          patternsIntersect(pattern, r.arn) || (r.childArns ?? []).some((f) => patternsIntersect(pattern, f)),
       )
       byPattern.set(pattern, found)
     }
