@@ -50,15 +50,32 @@ export function elementHas(actions: ElementActions, position: number): boolean {
   return w >= 0 && w < actions.words.length && (actions.words[w]! & (1 << (position & 31))) !== 0
 }
 
+const shared = new WeakMap<ActionCatalog, ActionIndex>()
+
+/**
+ * The index of a catalog, one per catalog: every analysis of the process (both revisions, each
+ * rule's context) reuses its positions, per-service sets and the sets of Action elements seen.
+ */
+export function actionIndexOf(catalog: ActionCatalog): ActionIndex {
+  let index = shared.get(catalog)
+  if (index === undefined) {
+    index = new ActionIndex(catalog)
+    shared.set(catalog, index)
+  }
+  return index
+}
+
 export class ActionIndex implements ActionUniverse {
   readonly actions: readonly ActionInfo[]
   readonly words: number
   private readonly positions = new Map<ActionInfo, number>()
   private readonly byService = new Map<string, { from: number; to: number }>()
-  private readonly patternSets: PatternNode = {}
+  private patternSets: PatternNode = {}
   /** Request action names to positions (-1: not in the catalog), within NAME_LIMIT. */
   private readonly namePositions = new Map<string, number>()
-  private readonly notPatternSets: PatternNode = {}
+  private notPatternSets: PatternNode = {}
+  /** Nodes in both tries: past NAME_LIMIT they start over, so a long-running process stays bounded. */
+  private patternNodes = 0
   private fullSet: ActionSet | undefined
   private byArnService: Map<string, ActionSet> | undefined
 
@@ -116,6 +133,11 @@ export class ActionIndex implements ActionUniverse {
 
   /** The actions of an Action element, or of a NotAction element when `negated` (shared). */
   ofElement(patterns: readonly string[], negated: boolean): ElementActions {
+    if (this.patternNodes >= NAME_LIMIT) {
+      this.patternSets = {}
+      this.notPatternSets = {}
+      this.patternNodes = 0
+    }
     const node = this.patternNode(negated ? this.notPatternSets : this.patternSets, patterns)
     node.actions ??= elementActions(
       negated ? this.full().minus(this.ofPatterns(patterns)) : this.expandPatterns(patterns),
@@ -135,6 +157,7 @@ export class ActionIndex implements ActionUniverse {
       if (child === undefined) {
         child = {}
         node.next.set(pattern, child)
+        this.patternNodes++
       }
       node = child
     }

@@ -6,7 +6,7 @@
 import { type ActionCatalog, loadActionCatalog } from '../iam/catalog.js'
 import type { ActionInfo } from '../iam/types.js'
 import type { Model, OrganizationPolicy, Policy, Principal, Resource } from '../model/types.js'
-import { ActionIndex, ActionSet, type ActionUniverse } from './actionSet.js'
+import { type ActionIndex, ActionSet, type ActionUniverse, actionIndexOf } from './actionSet.js'
 import { type CompiledStatement, compilePolicy, type StatementSource } from './compile.js'
 import {
   decideSingle,
@@ -79,7 +79,7 @@ export class EvaluationContext {
     catalog: ActionCatalog = loadActionCatalog(),
     index?: ActionIndex,
   ) {
-    this.index = index ?? new ActionIndex(catalog)
+    this.index = index ?? actionIndexOf(catalog)
   }
 
   /** The principals of the model by id. */
