@@ -87,18 +87,20 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     for (const i of wanted) if (union.has(i)) return true
     return false
   }
-  const identityAnswers = new Map<string, { conditional: boolean } | null>()
-  /** `allowed` on no resource of the tree: the identity side alone decides. */
-  const identityAllows = (
-    p: Principal,
-    action: string,
-    resource: string,
-  ): { conditional: boolean } | undefined => {
-    const key = `${signatureOf(p)}\u0000${action}\u0000${resource}`
-    let answer = identityAnswers.get(key)
+  // By signature, then resource: the signature strings are shared, so no key is built per request.
+  const passAnswers = new Map<string, Map<string, { conditional: boolean } | null>>()
+  /** iam:PassRole on a role: the identity side alone decides. */
+  const mayPass = (p: Principal, role: string): { conditional: boolean } | undefined => {
+    const signature = signatureOf(p)
+    let byRole = passAnswers.get(signature)
+    if (byRole === undefined) {
+      byRole = new Map()
+      passAnswers.set(signature, byRole)
+    }
+    let answer = byRole.get(role)
     if (answer === undefined) {
-      answer = allowed(p, action, resource) ?? null
-      identityAnswers.set(key, answer)
+      answer = allowed(p, 'iam:PassRole', role) ?? null
+      byRole.set(role, answer)
     }
     return answer ?? undefined
   }
@@ -169,7 +171,7 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
         // A principal can pass only the roles of its own account (AWS's rule for iam:PassRole).
         if (p === role || p.type === 'group' || p.account !== role.account) continue
         if (!mayUse(p, PASS_ROLE)) continue
-        const pass = identityAllows(p, 'iam:PassRole', target.arn)
+        const pass = mayPass(p, target.arn)
         if (pass === undefined) continue
         const run = launchAction(p, service, launch)
         if (run === undefined) continue

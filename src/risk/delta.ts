@@ -151,7 +151,11 @@ function contractWhoCan(entries: WhoCanEntry[] | undefined): WhoCan[] {
     .sort((a, b) => a.principal.localeCompare(b.principal))
 }
 
-function sameWhoCan(a: WhoCan[], b: WhoCan[]): boolean {
+/** The same principals with the same capabilities, in the same order. */
+function sameWhoCan(
+  a: { principal: string; capabilities: string[] }[],
+  b: { principal: string; capabilities: string[] }[],
+): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!
@@ -178,12 +182,12 @@ export function resourceChanges(base: Revision, head: Revision): ResourceChange[
     const isData =
       (b?.holdsData ?? false) || (h?.holdsData ?? false) || cb?.value != null || ch?.value != null
     if (!isData) return
-    const whoCan = {
-      base: contractWhoCan(b === undefined ? undefined : before.get(b)),
-      head: contractWhoCan(h === undefined ? undefined : after.get(h)),
-    }
-    const sameAccess = sameWhoCan(whoCan.base, whoCan.head)
-    if (sameAccess && (cb?.value ?? null) === (ch?.value ?? null)) return
+    const was = b === undefined ? undefined : before.get(b)
+    const now = h === undefined ? undefined : after.get(h)
+    // Both revisions list who can in the same order: equal lists need no copies to compare.
+    if (sameWhoCan(was ?? [], now ?? []) && (cb?.value ?? null) === (ch?.value ?? null)) return
+    const whoCan = { base: contractWhoCan(was), head: contractWhoCan(now) }
+    if (sameWhoCan(whoCan.base, whoCan.head) && (cb?.value ?? null) === (ch?.value ?? null)) return
     changes.push({ ...(b !== undefined ? { base: b } : {}), ...(h !== undefined ? { head: h } : {}), whoCan })
   }
   for (const h of head.result.model.resources) {

@@ -33,6 +33,7 @@ export const dataAccess: Rule = {
       for (const entry of whoCan) {
         const p = byName.get(entry.principal)
         const who = p?.id ?? entry.principal
+        let reached: Reached | undefined
         for (const capability of entry.capabilities) {
           if (!isDataCapability(capability)) continue
           if (entry.via !== undefined) {
@@ -43,7 +44,7 @@ export const dataAccess: Rule = {
             }
             const kind = `${capability}:${c.level}`
             const known = byKind.get(kind)
-            const reached = { resource, c, via: entry.via }
+            reached ??= { resource, c, via: entry.via }
             if (known === undefined)
               byKind.set(kind, { who: entry.principal, p, capability, c, reached: [reached] })
             else known.reached.push(reached)

@@ -37,16 +37,22 @@ export interface Scene {
 
 const SERVICE_LINKED = /:role\/aws-service-role\//
 
+/** A method's actions by where they apply, and those that only identity policies can allow. */
+interface MethodActions {
+  onTarget: string[]
+  onPolicy: string[]
+  onAny: string[]
+  /** Every action but sts: ones (a trust policy can allow those by naming the principal). */
+  byIdentity: string[]
+}
+
 /**
  * What every principal's check reads the same way, worked out once per scene: each method's
  * actions by where they apply, the principals each method may target, the roles that trust each
  * method's services, and the assume-role edges by the principal they leave.
  */
 class SceneIndex {
-  private readonly parts = new Map<
-    PrivescMethod,
-    { onTarget: string[]; onPolicy: string[]; onAny: string[] }
-  >()
+  private readonly parts = new Map<PrivescMethod, MethodActions>()
   private readonly targets = new Map<string, Principal[]>()
   private readonly passable = new Map<PrivescMethod, Principal[]>()
   readonly assumeFrom = new Map<string, AccessEdge[]>()
@@ -62,11 +68,16 @@ class SceneIndex {
     }
   }
 
-  actionsOf(m: PrivescMethod): { onTarget: string[]; onPolicy: string[]; onAny: string[] } {
+  actionsOf(m: PrivescMethod): MethodActions {
     let parts = this.parts.get(m)
     if (parts === undefined) {
       const on = (where: string): string[] => m.actions.filter((a) => a.on === where).map((a) => a.action)
-      parts = { onTarget: on('target'), onPolicy: on('target-policy'), onAny: on('any') }
+      parts = {
+        onTarget: on('target'),
+        onPolicy: on('target-policy'),
+        onAny: on('any'),
+        byIdentity: m.actions.map((a) => a.action).filter((a) => !a.startsWith('sts:')),
+      }
       this.parts.set(m, parts)
     }
     return parts
@@ -148,13 +159,10 @@ function indexOf(scene: Scene): SceneIndex {
 export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escalation | undefined {
   const base = { method: m, principal: p }
   const index = indexOf(scene)
-  const { onTarget, onPolicy, onAny } = index.actionsOf(m)
+  const { onTarget, onPolicy, onAny, byIdentity: needed } = index.actionsOf(m)
   // IAM resources have no resource policy but a role's trust (read for sts: actions): every other
   // action must be named by an identity Allow. A method on resources may be opened by their policies.
-  if (m.target !== 'resource') {
-    const needed = [...onTarget, ...onPolicy, ...onAny].filter((a) => !a.startsWith('sts:'))
-    if (!index.identityNamesAll(p, needed)) return undefined
-  }
+  if (m.target !== 'resource' && !index.identityNamesAll(p, needed)) return undefined
   const anyOk = allowedAll(scene.ctx, p, onAny, '*')
   if (anyOk === undefined) return undefined
   const account = p.account ?? scene.model.homeAccounts[0] ?? '*'
