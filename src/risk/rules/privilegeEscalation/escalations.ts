@@ -180,7 +180,7 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
     return {
       ...base,
       mode,
-      targets: hits.map((h) => h.name).sort(),
+      targets: namesOf(hits),
       anyTarget: any !== undefined,
       reachesAdmin: admin || hits.some((h) => h.admin),
       conditional,
@@ -223,12 +223,16 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
         }),
         any: needsTrust ? undefined : allowedAll(scene.ctx, p, onTarget, iamArn(m.target)),
       }))
-      const hits = shared.hits.flatMap((h) => {
-        if (h.target === p) return []
-        if (byTrust.length === 0) return [h]
-        const ok = allowedAll(scene.ctx, p, byTrust, h.target.arn!, h.target)
-        return ok === undefined ? [] : [{ ...h, ok: { conditional: h.ok.conditional || ok.conditional } }]
-      })
+      const mine = without(shared.hits, p)
+      const hits =
+        byTrust.length === 0
+          ? mine
+          : mine.flatMap((h) => {
+              const ok = allowedAll(scene.ctx, p, byTrust, h.target.arn!, h.target)
+              return ok === undefined
+                ? []
+                : [{ ...h, ok: { conditional: h.ok.conditional || ok.conditional } }]
+            })
       const first = all.find((t) => t !== p)
       return found(
         hits,
@@ -247,13 +251,7 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
         }),
       )
       const first = index.passableRoles(m).find((r) => r !== p)
-      return found(
-        hits.filter((h) => h.target !== p),
-        undefined,
-        first?.arn ?? '*',
-        'targets',
-        false,
-      )
+      return found(without(hits, p), undefined, first?.arn ?? '*', 'targets', false)
     }
     case 'resource': {
       const any = allowedAll(scene.ctx, p, onTarget, '*')
@@ -283,6 +281,23 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
       }
     }
   }
+}
+
+/** Hits shared by alike principals, without the principal itself (the same array when it is not one). */
+function without<T extends { target: unknown }>(hits: T[], p: Principal): T[] {
+  return hits.some((h) => h.target === p) ? hits.filter((h) => h.target !== p) : hits
+}
+
+/** The sorted names of the targets hit; hits shared by alike principals are sorted once. */
+const sortedNames = new WeakMap<object[], string[]>()
+
+function namesOf(hits: { name: string }[]): string[] {
+  let names = sortedNames.get(hits)
+  if (names === undefined) {
+    names = hits.map((h) => h.name).sort()
+    sortedNames.set(hits, names)
+  }
+  return names
 }
 
 interface Target {
