@@ -7,7 +7,7 @@
  * application's own store): low for Confidential, medium for Restricted; the security review
  * (docs/rules.md, "The verdict") decides what needs a human.
  */
-import type { Capability } from '../../iam/types.js'
+import { CAPABILITIES, type Capability } from '../../iam/types.js'
 import type { Principal, Resource } from '../../model/types.js'
 import { isDataCapability } from '../score.js'
 import type { Classification, Rule, RuleFinding } from '../types.js'
@@ -27,22 +27,25 @@ export const dataAccess: Rule = {
     const findings: RuleFinding[] = []
     // Access through paths, per principal, then per capability and tier.
     const throughPaths = new Map<string, Map<string, PathAccess>>()
-    for (const { resource, whoCan } of access.resources) {
-      const c = classify(resource)
-      if (!c.confidential) continue
+    // Confidential resources by name: the resources of each finding through paths come in order.
+    const confidential = access.resources
+      .map((r) => ({ ...r, c: classify(r.resource) }))
+      .filter((r) => r.c.confidential)
+      .sort((a, b) => byResourceName(a.resource, b.resource))
+    for (const { resource, whoCan, c } of confidential) {
+      const kinds = KINDS[c.level]
       for (const entry of whoCan) {
         const p = byName.get(entry.principal)
         const who = p?.id ?? entry.principal
         let reached: Reached | undefined
-        for (const capability of entry.capabilities) {
-          if (!isDataCapability(capability)) continue
+        for (const capability of dataCapabilities(entry.capabilities)) {
           if (entry.via !== undefined) {
             let byKind = throughPaths.get(who)
             if (byKind === undefined) {
               byKind = new Map()
               throughPaths.set(who, byKind)
             }
-            const kind = `${capability}:${c.level}`
+            const kind = kinds[capability]
             const known = byKind.get(kind)
             reached ??= { resource, c, via: entry.via }
             if (known === undefined)
@@ -75,9 +78,6 @@ function pathFindings(id: string, byKind: Map<string, PathAccess>): RuleFinding[
   const findings: RuleFinding[] = []
   for (const [kind, { who, p, capability, c, reached }] of byKind) {
     const key = `data-access:${id}:paths:${kind}`
-    reached.sort((a, b) =>
-      a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0,
-    )
     const first = reached[0]!
     const named = reached.slice(0, NAMED).map((r) => resourceLabel(r.resource, r.c))
     const what =
@@ -100,6 +100,30 @@ function pathFindings(id: string, byKind: Map<string, PathAccess>): RuleFinding[
     findings.push(finding)
   }
   return findings
+}
+
+function byResourceName(a: Resource, b: Resource): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+}
+
+/** The key part of each capability and tier, written once. */
+const KINDS = Object.fromEntries(
+  (['public', 'internal', 'unclassified', 'confidential', 'restricted'] as const).map((level) => [
+    level,
+    Object.fromEntries(CAPABILITIES.map((capability) => [capability, `${capability}:${level}`])),
+  ]),
+) as Record<Classification['level'], Record<Capability, string>>
+
+/** Who-can entries share their capability lists: the data ones are picked once per list. */
+const dataOf = new WeakMap<Capability[], Capability[]>()
+
+function dataCapabilities(capabilities: Capability[]): Capability[] {
+  let found = dataOf.get(capabilities)
+  if (found === undefined) {
+    found = capabilities.filter(isDataCapability)
+    dataOf.set(capabilities, found)
+  }
+  return found
 }
 
 interface PathAccess {
