@@ -234,35 +234,38 @@ function adjacencyOf(edges: AccessEdge[]): Map<string, AccessEdge[]> {
  * the same task roles) share their inherited grants instead of holding a copy each.
  */
 class RouteTable {
-  private readonly byKey = new Map<string, Reach>()
   private readonly passedOn = new Map<Reach, Map<Grant, Grant>>()
-  private readonly firstHops = new Map<AccessEdge, Reach>()
-  private readonly further = new Map<Reach, Map<AccessEdge, Reach>>()
+  /** Routes by the route they extend (START for first hops), then the edge's target, words and condition. */
+  private readonly further = new Map<Reach, Map<string, Map<string, [Reach?, Reach?]>>>()
 
-  /** The route one edge further (`from` undefined: the edge is the first hop), built once. */
+  /**
+   * The route one edge further (`from` undefined: the edge is the first hop). Keyed by what the
+   * route says, not by the edge: every principal that may pass the same role the same way gets
+   * the same route, so the grants it passes on are shared too.
+   */
   extend(from: Reach | undefined, e: AccessEdge): Reach {
-    let byEdge = this.firstHops
-    if (from !== undefined) {
-      let known = this.further.get(from)
-      if (known === undefined) {
-        known = new Map()
-        this.further.set(from, known)
-      }
-      byEdge = known
+    const parent = from ?? START
+    let byTarget = this.further.get(parent)
+    if (byTarget === undefined) {
+      byTarget = new Map()
+      this.further.set(parent, byTarget)
     }
-    let route = byEdge.get(e)
+    let byWords = byTarget.get(e.to)
+    if (byWords === undefined) {
+      byWords = new Map()
+      byTarget.set(e.to, byWords)
+    }
+    let pair = byWords.get(e.description)
+    if (pair === undefined) {
+      pair = [undefined, undefined]
+      byWords.set(e.description, pair)
+    }
+    const slot = e.conditional ? 1 : 0
+    let route = pair[slot]
     if (route === undefined) {
-      route = this.intern(extend(from ?? { target: e.from, via: '', hops: [], conditional: false }, e))
-      byEdge.set(e, route)
+      route = extend(parent, e)
+      pair[slot] = route
     }
-    return route
-  }
-
-  private intern(route: Reach): Reach {
-    const key = `${route.conditional ? 1 : 0}${route.hops.join('\0')}\0\0${route.via}`
-    const known = this.byKey.get(key)
-    if (known !== undefined) return known
-    this.byKey.set(key, route)
     return route
   }
 
@@ -293,6 +296,9 @@ class RouteTable {
     return inherited
   }
 }
+
+/** Where every route starts: no words, no hops. */
+const START: Reach = { target: '', via: '', hops: [], conditional: false }
 
 /** The route one edge further. */
 function extend(r: Reach, e: AccessEdge): Reach {

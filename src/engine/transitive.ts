@@ -130,7 +130,8 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     const target = roleAsResource(role)
     const trust = ctx.resource(target).policy ?? []
     const assumeDescription = `assume role ${role.name}`
-    for (const p of principals) {
+    for (let k = 0; k < principals.length; k++) {
+      const p = principals[k]!
       // The home account as a whole stands for its principals, which the tree shows one by one.
       if (p === role || p.type === 'group' || isHomeAccount(p)) continue
       let match: 'none' | 'account' | 'direct' = 'none'
@@ -167,7 +168,8 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
       const launch = LAUNCH_ACTIONS[service]
       if (launch === undefined) continue
       const descriptions = new Map<string, string>()
-      for (const p of principals) {
+      for (let k = 0; k < principals.length; k++) {
+        const p = principals[k]!
         // A principal can pass only the roles of its own account (AWS's rule for iam:PassRole).
         if (p === role || p.type === 'group' || p.account !== role.account) continue
         if (!mayUse(p, PASS_ROLE)) continue

@@ -17,6 +17,7 @@ export class RemovalExplainer {
   private readonly headPolicies = new Map<string, Policy>()
   private readonly attached = new Map<string, Set<string>>()
   private readonly headById: Map<string, PrincipalAccess>
+  private edgesFrom: Map<string, Set<string>> | undefined
 
   constructor(
     private readonly headModel: Model,
@@ -57,8 +58,8 @@ export class RemovalExplainer {
     const holderId = grant.path?.[grant.path.length - 1]
     if (grant.path !== undefined && grant.path.length > 0) {
       const first = grant.path[0]!
-      const stillReached = this.head.edges.some((e) => e.from === base.principal.id && e.to === first)
-      if (!stillReached) return `the path ${grant.via.split(' (')[0]} no longer exists`
+      if (!this.hasEdge(base.principal.id, first))
+        return `the path ${grant.via.split(' (')[0]} no longer exists`
     }
     const holder = holderId === undefined ? head.principal : this.headById.get(holderId)?.principal
     if (holder === undefined)
@@ -70,6 +71,19 @@ export class RemovalExplainer {
       .filter((r) => r !== undefined)
     if (reasons.length > 0) return [...new Set(reasons)].join('; ')
     return 'no longer allowed: the statements that allowed it are unchanged, so a boundary, SCP or resource policy now limits it'
+  }
+
+  /** Whether the head still has an edge from one principal to the other. */
+  private hasEdge(from: string, to: string): boolean {
+    if (this.edgesFrom === undefined) {
+      this.edgesFrom = new Map()
+      for (const e of this.head.edges) {
+        const targets = this.edgesFrom.get(e.from)
+        if (targets === undefined) this.edgesFrom.set(e.from, new Set([e.to]))
+        else targets.add(e.to)
+      }
+    }
+    return this.edgesFrom.get(from)?.has(to) ?? false
   }
 
   private deniedBy(holder: Principal, grant: Grant): StatementSource | undefined {
