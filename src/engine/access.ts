@@ -6,7 +6,7 @@ import { capabilitiesOf } from '../iam/capabilities.js'
 import type { ActionCatalog } from '../iam/catalog.js'
 import { CAPABILITIES } from '../iam/types.js'
 import type { Model, Principal } from '../model/types.js'
-import { reachedGrants } from './closure.js'
+import { ObjectIds, reachedGrants } from './closure.js'
 import { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { externalPrincipals } from './external.js'
@@ -56,6 +56,8 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY
   const routes = new RouteTable()
   const reaches = new Map(everyone.map((p) => [p.id, reachable(p.id, adjacency, maxDepth, routes)]))
+  const ids = new ObjectIds()
+  const alike = new Map<string, Grant[]>()
   const principals: PrincipalAccess[] = everyone.map((p) => {
     const reach = reaches.get(p.id)!
     let adminVia = directAdmin.get(p.id)
@@ -80,10 +82,24 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   })
   return { principals, resources: whoCanAccess(ctx, principals, pathsOf(reaches)), edges }
 
-  /** The principal's own grants, plus those of every principal it reaches that it lacks. */
+  /**
+   * The principal's own grants, plus those of every principal it reaches that it lacks. Principals
+   * with the same own grants that reach the same principals by the same routes (every deploy role
+   * with the same managed policies) get the same list: worked out once.
+   */
   function inheritedAccess(p: Principal, reach: Reach[]): Grant[] {
     const own = direct.get(p)!
     if (reach.length === 0) return [...own]
+    const key = `${ids.of(own)}|${ids.of(reach)}`
+    let grants = alike.get(key)
+    if (grants === undefined) {
+      grants = inheritedFrom(p, own, reach).sort(compareGrants)
+      alike.set(key, grants)
+    }
+    return [...grants]
+  }
+
+  function inheritedFrom(p: Principal, own: Grant[], reach: Reach[]): Grant[] {
     // Own grants sorted, then reached ones in the sorted order of their list: sorting the whole
     // merges two runs.
     const grants = [...own].sort(compareGrants)

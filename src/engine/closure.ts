@@ -42,6 +42,8 @@ export function reachedGrants(
     }
     return union
   }
+  const objects = new ObjectIds()
+  const others = new Map<string, Reached[]>()
   const out = new Map<string, Reached[]>()
   // Tarjan's algorithm yields components with their successors first.
   components.forEach((members, i) => {
@@ -58,10 +60,16 @@ export function reachedGrants(
     if (after.length > 0) {
       // Own grants, then those of the successors that they do not hold already. Holding is
       // transitive (same resource, fewer actions, no less conditional), so dropping what the
-      // successors repeat among themselves first changes nothing.
-      const held = new HeldGrants(own.map((r) => r.grant))
-      list = [...own]
-      for (const r of unionOf(after)) if (!held.covers(r.grant)) list.push(r)
+      // successors repeat among themselves first changes nothing. Principals with the same grants
+      // in front of the same components (roles sharing managed policies) share that part.
+      const key = `${objects.of(own.map((r) => r.grant))}|${after.join(',')}`
+      let rest = others.get(key)
+      if (rest === undefined) {
+        const held = new HeldGrants(own.map((r) => r.grant))
+        rest = unionOf(after).filter((r) => !held.covers(r.grant))
+        others.set(key, rest)
+      }
+      list = own.concat(rest)
     }
     // Sorted runs: merged in linear time.
     list.sort(byGrant)
@@ -81,6 +89,25 @@ function distinct(reached: Reached[]): Reached[] {
     list.push(r)
   }
   return list.sort(byGrant)
+}
+
+/** Numbers for objects, to key a list of them by the objects themselves. */
+export class ObjectIds {
+  private readonly numbers = new Map<object, number>()
+
+  /** The list as one key: the same objects in the same order give the same key. */
+  of(list: readonly object[]): string {
+    let key = ''
+    for (const o of list) {
+      let n = this.numbers.get(o)
+      if (n === undefined) {
+        n = this.numbers.size
+        this.numbers.set(o, n)
+      }
+      key += `${n},`
+    }
+    return key
+  }
 }
 
 function byGrant(a: Reached, b: Reached): number {
