@@ -4,8 +4,10 @@
  * to a service it can launch (iam:PassRole plus the service's create action), make credentials for
  * a user, or rewrite its own policies.
  */
+import { classifyAwsPrincipal } from '../iam/arn.js'
 import type { Principal, Resource } from '../model/types.js'
 import type { ActionSet } from './actionSet.js'
+import type { CompiledStatement } from './compile.js'
 import type { EvaluationContext } from './context.js'
 import { identitySignature } from './grants.js'
 import { matchPrincipal } from './principalMatch.js'
@@ -58,6 +60,66 @@ export function roleAsResource(role: Principal): Resource {
   if (role.trustPolicy !== undefined) resource.policy = role.trustPolicy
   roleResources.set(role, resource)
   return resource
+}
+
+/**
+ * The principals a trust policy can admit, found from what it names instead of by trying every
+ * principal: those it names by ARN, the accounts (and services, identity providers) it names, and
+ * the IAM principals of a named account that may call sts:AssumeRole at all (the only ones an
+ * account-wide trust lets in). A policy naming everyone, a session, or using NotPrincipal: all.
+ */
+class NamedPrincipals {
+  private readonly byArn = new Map<string, number[]>()
+  private readonly byName = new Map<string, number[]>()
+  private readonly assumersByAccount = new Map<string, number[]>()
+
+  constructor(
+    private readonly principals: Principal[],
+    mayAssume: (p: Principal) => boolean,
+  ) {
+    principals.forEach((p, i) => {
+      if (p.arn !== undefined) add(this.byArn, p.arn, i)
+      // Accounts by id (and canonical user), services and identity providers by name.
+      if (p.type === 'account' && p.account !== undefined) add(this.byName, `account\n${p.account}`, i)
+      if (p.type === 'account' || p.type === 'federated') add(this.byName, `${p.type}\n${p.name}`, i)
+      if (p.type === 'service') add(this.byName, `service\n${p.name.toLowerCase()}`, i)
+      const iam = p.type === 'role' || p.type === 'user' || p.type === 'group'
+      if (iam && p.account !== undefined && mayAssume(p)) add(this.assumersByAccount, p.account, i)
+    })
+  }
+
+  /** Positions of the principals the statements' Allows can admit, in order; undefined: any. */
+  admittedBy(statements: CompiledStatement[]): number[] | undefined {
+    const found = new Set<number>()
+    const take = (list: number[] | undefined): void => {
+      for (const i of list ?? []) found.add(i)
+    }
+    for (const s of statements) {
+      if (s.effect !== 'Allow') continue
+      if (s.principals === undefined) return undefined
+      for (const ref of s.principals) {
+        if (ref.kind === 'Service') take(this.byName.get(`service\n${ref.value.toLowerCase()}`))
+        else if (ref.kind === 'Federated') take(this.byName.get(`federated\n${ref.value}`))
+        else if (ref.kind === 'CanonicalUser') take(this.byName.get(`account\n${ref.value}`))
+        else {
+          const shape = classifyAwsPrincipal(ref.value)
+          if (shape.shape === 'public') return undefined
+          if (shape.shape === 'iam' && shape.kind === 'assumed-role') return undefined
+          if (shape.shape === 'account') {
+            take(this.byName.get(`account\n${shape.account}`))
+            take(this.assumersByAccount.get(shape.account))
+          } else take(this.byArn.get(ref.value))
+        }
+      }
+    }
+    return [...found].sort((a, b) => a - b)
+  }
+}
+
+function add(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
 }
 
 export function accessEdges(ctx: EvaluationContext, principals: Principal[]): AccessEdge[] {
@@ -126,12 +188,14 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     return decision.decision === 'allow' ? { conditional: decision.conditional } : undefined
   }
   const roles = principals.filter((p) => p.type === 'role' && p.trustPolicy !== undefined)
+  const named = new NamedPrincipals(principals, (p) => mayUse(p, ASSUME_ACTIONS))
   for (const role of roles) {
     const target = roleAsResource(role)
     const trust = ctx.resource(target).policy ?? []
     const assumeDescription = `assume role ${role.name}`
-    for (let k = 0; k < principals.length; k++) {
-      const p = principals[k]!
+    const candidates = named.admittedBy(trust)
+    for (let c = 0; c < (candidates?.length ?? principals.length); c++) {
+      const p = principals[candidates === undefined ? c : candidates[c]!]!
       // The home account as a whole stands for its principals, which the tree shows one by one.
       if (p === role || p.type === 'group' || isHomeAccount(p)) continue
       let match: 'none' | 'account' | 'direct' = 'none'

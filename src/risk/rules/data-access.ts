@@ -38,7 +38,8 @@ export const dataAccess: Rule = {
         const p = byName.get(entry.principal)
         const who = p?.id ?? entry.principal
         let reached: Reached | undefined
-        for (const capability of dataCapabilities(entry.capabilities)) {
+        for (const capability of entry.capabilities) {
+          if (!isDataCapability(capability)) continue
           if (entry.via !== undefined) {
             let byKind = throughPaths.get(who)
             if (byKind === undefined) {
@@ -113,18 +114,6 @@ const KINDS = Object.fromEntries(
     Object.fromEntries(CAPABILITIES.map((capability) => [capability, `${capability}:${level}`])),
   ]),
 ) as Record<Classification['level'], Record<Capability, string>>
-
-/** Who-can entries share their capability lists: the data ones are picked once per list. */
-const dataOf = new WeakMap<Capability[], Capability[]>()
-
-function dataCapabilities(capabilities: Capability[]): Capability[] {
-  let found = dataOf.get(capabilities)
-  if (found === undefined) {
-    found = capabilities.filter(isDataCapability)
-    dataOf.set(capabilities, found)
-  }
-  return found
-}
 
 interface PathAccess {
   who: string
