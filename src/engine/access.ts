@@ -58,6 +58,12 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   const reaches = new Map(everyone.map((p) => [p.id, reachable(p.id, adjacency, maxDepth, routes)]))
   const ids = new ObjectIds()
   const alike = new Map<string, Grant[]>()
+  // Only principals that share their policies with another can share an inherited list.
+  const alikeCount = new Map<string, number>()
+  for (const p of everyone) {
+    const signature = identitySignature(ctx, p)
+    alikeCount.set(signature, (alikeCount.get(signature) ?? 0) + 1)
+  }
   const principals: PrincipalAccess[] = everyone.map((p) => {
     const reach = reaches.get(p.id)!
     let adminVia = directAdmin.get(p.id)
@@ -85,11 +91,13 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   /**
    * The principal's own grants, plus those of every principal it reaches that it lacks. Principals
    * with the same own grants that reach the same principals by the same routes (every deploy role
-   * with the same managed policies) get the same list: worked out once.
+   * with the same managed policies) get the same list: worked out once. Only principals that share
+   * their policies with another are looked up.
    */
   function inheritedAccess(p: Principal, reach: Reach[]): Grant[] {
     const own = direct.get(p)!
     if (reach.length === 0) return [...own]
+    if (alikeCount.get(identitySignature(ctx, p)) === 1) return inheritedFrom(p, own, reach)
     const key = `${ids.of(own)}|${ids.of(reach)}`
     let grants = alike.get(key)
     if (grants === undefined) {

@@ -37,7 +37,7 @@ export function reachedGrants(
     const key = successors.join(',')
     let union = unions.get(key)
     if (union === undefined) {
-      union = distinct(successors.flatMap((j) => merged[j]!))
+      union = distinct(successors.map((j) => merged[j]!))
       unions.set(key, union)
     }
     return union
@@ -55,7 +55,7 @@ export function reachedGrants(
       }
     }
     const after = [...successors].sort((a, b) => a - b)
-    const own = distinct(members.flatMap((m) => directOf(m).map((grant) => ({ grant, from: m }))))
+    const own = distinct(members.map((m) => directOf(m).map((grant) => ({ grant, from: m }))))
     let list = own
     if (after.length > 0) {
       // Own grants, then those of the successors that they do not hold already. Holding is
@@ -79,16 +79,18 @@ export function reachedGrants(
   return out
 }
 
-/** The grants of a list in order, each unless one taken before it covers it; sorted. */
-function distinct(reached: Reached[]): Reached[] {
+/** The grants of the lists in order, each unless one taken before it covers it; sorted. */
+function distinct(lists: Reached[][]): Reached[] {
   const seen = new HeldGrants()
-  const list: Reached[] = []
-  for (const r of reached) {
-    if (seen.covers(r.grant)) continue
-    seen.add(r.grant)
-    list.push(r)
+  const out: Reached[] = []
+  for (const list of lists) {
+    for (const r of list) {
+      if (seen.covers(r.grant)) continue
+      seen.add(r.grant)
+      out.push(r)
+    }
   }
-  return list.sort(byGrant)
+  return out.sort(byGrant)
 }
 
 /** Numbers for objects, to key a list of them by the objects themselves. */

@@ -152,8 +152,15 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
   // By signature, then resource: the signature strings are shared, so no key is built per request.
   const passAnswers = new Map<string, Map<string, { conditional: boolean } | null>>()
   /** iam:PassRole on a role: the identity side alone decides. */
+  // Answers are kept only for signatures shared by several principals: the others ask once anyway.
+  const alike = new Map<string, number>()
+  for (const p of principals) {
+    const signature = signatureOf(p)
+    alike.set(signature, (alike.get(signature) ?? 0) + 1)
+  }
   const mayPass = (p: Principal, role: string): { conditional: boolean } | undefined => {
     const signature = signatureOf(p)
+    if (alike.get(signature) === 1) return allowed(p, 'iam:PassRole', role)
     let byRole = passAnswers.get(signature)
     if (byRole === undefined) {
       byRole = new Map()
