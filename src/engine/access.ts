@@ -76,11 +76,14 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
       adminRoute = r
     }
     // An administrator's access is everything: said once per capability, not once per action.
-    const grants = adminVia !== undefined ? adminGrants(adminVia, adminRoute) : inheritedAccess(p, reach)
+    const grants =
+      adminVia !== undefined
+        ? adminGrants(adminVia, adminRoute).sort(compareGrants)
+        : inheritedAccess(p, reach)
     const access: PrincipalAccess = {
       principal: p,
       external: isExternal.has(p),
-      grants: grants.sort(compareGrants),
+      grants,
       isAdmin: adminVia !== undefined,
     }
     if (adminVia !== undefined) access.adminReason = adminVia
@@ -89,15 +92,16 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   return { principals, resources: whoCanAccess(ctx, principals, pathsOf(reaches)), edges }
 
   /**
-   * The principal's own grants, plus those of every principal it reaches that it lacks. Principals
+   * The principal's own grants, plus those of every principal it reaches that it lacks, sorted. Principals
    * with the same own grants that reach the same principals by the same routes (every deploy role
    * with the same managed policies) get the same list: worked out once. Only principals that share
    * their policies with another are looked up.
    */
   function inheritedAccess(p: Principal, reach: Reach[]): Grant[] {
     const own = direct.get(p)!
-    if (reach.length === 0) return [...own]
-    if (alikeCount.get(identitySignature(ctx, p)) === 1) return inheritedFrom(p, own, reach)
+    if (reach.length === 0) return [...own].sort(compareGrants)
+    if (alikeCount.get(identitySignature(ctx, p)) === 1)
+      return inheritedFrom(p, own, reach).sort(compareGrants)
     const key = `${ids.of(own)}|${ids.of(reach)}`
     let grants = alike.get(key)
     if (grants === undefined) {

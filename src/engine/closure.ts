@@ -43,7 +43,7 @@ export function reachedGrants(
     return union
   }
   const objects = new ObjectIds()
-  const others = new Map<string, Reached[]>()
+  const others = new Map<string, { position: Map<Reached, number>; list: Reached[] }>()
   const out = new Map<string, Reached[]>()
   // Tarjan's algorithm yields components with their successors first.
   components.forEach((members, i) => {
@@ -61,18 +61,22 @@ export function reachedGrants(
       // Own grants, then those of the successors that they do not hold already. Holding is
       // transitive (same resource, fewer actions, no less conditional), so dropping what the
       // successors repeat among themselves first changes nothing. Principals with the same grants
-      // in front of the same components (roles sharing managed policies) share that part.
+      // in front of the same components (roles sharing managed policies) get the same list, with
+      // their own entries in place of the first one's.
       const key = `${objects.of(own.map((r) => r.grant))}|${after.join(',')}`
-      let rest = others.get(key)
-      if (rest === undefined) {
+      const known = others.get(key)
+      if (known === undefined) {
         const held = new HeldGrants(own.map((r) => r.grant))
-        rest = unionOf(after).filter((r) => !held.covers(r.grant))
-        others.set(key, rest)
+        // Two sorted runs: merged in linear time.
+        list = own.concat(unionOf(after).filter((r) => !held.covers(r.grant))).sort(byGrant)
+        others.set(key, { position: new Map(own.map((r, k) => [r, k])), list })
+      } else {
+        list = known.list.map((r) => {
+          const k = known.position.get(r)
+          return k === undefined ? r : own[k]!
+        })
       }
-      list = own.concat(rest)
     }
-    // Sorted runs: merged in linear time.
-    list.sort(byGrant)
     merged[i] = list
     for (const m of members) out.set(m, list)
   })

@@ -173,13 +173,19 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     }
     return answer ?? undefined
   }
-  const launchers = new Map<string, string | null>()
+  // By service, then signature: what launches the service for principals with the same policies.
+  const launchers = new Map<string, Map<string, string | null>>()
   const launchAction = (p: Principal, service: string, launch: string[]): string | undefined => {
-    const key = `${signatureOf(p)}\u0000${service}`
-    let run = launchers.get(key)
+    let bySignature = launchers.get(service)
+    if (bySignature === undefined) {
+      bySignature = new Map()
+      launchers.set(service, bySignature)
+    }
+    const signature = signatureOf(p)
+    let run = bySignature.get(signature)
     if (run === undefined) {
       run = mayUse(p, launch) ? (launch.find((a) => allowed(p, a, '*') !== undefined) ?? null) : null
-      launchers.set(key, run)
+      bySignature.set(signature, run)
     }
     return run ?? undefined
   }
