@@ -64,6 +64,7 @@ export interface WhoCanEntry {
 
 export interface ResourceAccess {
   resource: Resource
+  /** In principal-name order (code units). */
   whoCan: WhoCanEntry[]
 }
 

@@ -10,7 +10,7 @@
  */
 import type { Config, Weights } from '../config/types.js'
 import { patternsIntersect } from '../engine/resourcePatterns.js'
-import type { AccessMap, Grant, PrincipalAccess } from '../engine/types.js'
+import type { AccessMap, Grant, PrincipalAccess, WhoCanEntry } from '../engine/types.js'
 import { parseArn } from '../iam/arn.js'
 import type { Capability } from '../iam/types.js'
 import { hasWildcard } from '../iam/wildcard.js'
@@ -174,9 +174,10 @@ export function dataWeight(c: Classification, weights: Weights): number {
   }
 }
 
-/** Resources of the tree a principal reaches with a capability, by principal name (who-can's key). */
+/** Resources of the tree a principal reaches with a capability, read from who-can. */
 export class Reach {
-  private readonly byName = new Map<string, Map<Resource, readonly Capability[]>>()
+  /** Each resource's who-can entries, in principal-name order (as whoCanAccess lists them). */
+  private readonly entries = new Map<Resource, WhoCanEntry[]>()
   /** Resources by service, most sensitive first; `*` for all of them. */
   private readonly byService = new Map<string, Resource[]>()
   /** Per service and pattern, the resources whose forms the pattern meets, most sensitive first. */
@@ -194,28 +195,13 @@ export class Reach {
       if (list === undefined) this.byService.set(resource.service, [resource])
       else list.push(resource)
     }
-    for (const { resource, whoCan } of access.resources) {
-      for (const entry of whoCan) {
-        let reached = this.byName.get(entry.principal)
-        if (reached === undefined) {
-          reached = new Map()
-          this.byName.set(entry.principal, reached)
-        }
-        const known = reached.get(resource)
-        reached.set(
-          resource,
-          known === undefined ? entry.capabilities : [...new Set([...known, ...entry.capabilities])],
-        )
-      }
-    }
+    for (const { resource, whoCan } of access.resources) this.entries.set(resource, whoCan)
   }
 
   /** The most sensitive resource a grant of this principal touches, or undefined. */
   mostSensitive(principal: Principal, grant: Grant): Resource | undefined {
-    const reached = this.byName.get(principal.name)
-    if (reached === undefined) return undefined
     for (const resource of this.touched(grant.service, grant.resource)) {
-      if (reached.get(resource)?.includes(grant.capability)) return resource
+      if (reaches(this.entries.get(resource) ?? [], principal.name, grant.capability)) return resource
     }
     return undefined
   }
@@ -239,6 +225,21 @@ export class Reach {
     }
     return found
   }
+}
+
+/** Whether an entry of the list (in principal-name order) names the principal with the capability. */
+function reaches(entries: WhoCanEntry[], name: string, capability: Capability): boolean {
+  let low = 0
+  let high = entries.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (entries[middle]!.principal < name) low = middle + 1
+    else high = middle
+  }
+  for (let i = low; i < entries.length && entries[i]!.principal === name; i++) {
+    if (entries[i]!.capabilities.includes(capability)) return true
+  }
+  return false
 }
 
 export class Scorer {
