@@ -403,3 +403,20 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   if (list === undefined) map.set(key, [value])
   else list.push(value)
 }
+
+/**
+ * The entries of a who-can list (in principal-name order, as whoCanAccess lists them) that name
+ * the principal: found by halving, not by reading the list.
+ */
+export function entriesNaming(entries: readonly WhoCanEntry[], name: string): WhoCanEntry[] {
+  let low = 0
+  let high = entries.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (entries[middle]!.principal < name) low = middle + 1
+    else high = middle
+  }
+  let end = low
+  while (end < entries.length && entries[end]!.principal === name) end++
+  return entries.slice(low, end)
+}

@@ -11,6 +11,7 @@
 import type { Config, Weights } from '../config/types.js'
 import { patternsIntersect } from '../engine/resourcePatterns.js'
 import type { AccessMap, Grant, PrincipalAccess, WhoCanEntry } from '../engine/types.js'
+import { entriesNaming } from '../engine/whoCan.js'
 import { parseArn } from '../iam/arn.js'
 import type { Capability } from '../iam/types.js'
 import { hasWildcard } from '../iam/wildcard.js'
@@ -201,7 +202,8 @@ export class Reach {
   /** The most sensitive resource a grant of this principal touches, or undefined. */
   mostSensitive(principal: Principal, grant: Grant): Resource | undefined {
     for (const resource of this.touched(grant.service, grant.resource)) {
-      if (reaches(this.entries.get(resource) ?? [], principal.name, grant.capability)) return resource
+      const naming = entriesNaming(this.entries.get(resource) ?? [], principal.name)
+      if (naming.some((e) => e.capabilities.includes(grant.capability))) return resource
     }
     return undefined
   }
@@ -225,21 +227,6 @@ export class Reach {
     }
     return found
   }
-}
-
-/** Whether an entry of the list (in principal-name order) names the principal with the capability. */
-function reaches(entries: WhoCanEntry[], name: string, capability: Capability): boolean {
-  let low = 0
-  let high = entries.length
-  while (low < high) {
-    const middle = (low + high) >>> 1
-    if (entries[middle]!.principal < name) low = middle + 1
-    else high = middle
-  }
-  for (let i = low; i < entries.length && entries[i]!.principal === name; i++) {
-    if (entries[i]!.capabilities.includes(capability)) return true
-  }
-  return false
 }
 
 export class Scorer {

@@ -4,6 +4,7 @@
  * account), or because the resource is public by itself (Lambda URL without auth, public ACL).
  */
 import type { Grant } from '../../engine/types.js'
+import { entriesNaming } from '../../engine/whoCan.js'
 import type { Capability } from '../../iam/types.js'
 import { CAPABILITIES } from '../../iam/types.js'
 import type { Resource } from '../../model/types.js'
@@ -58,7 +59,7 @@ export const publicAccess: Rule = {
       const open = everyone.grants.filter((g) => !narrowsWho(g))
       // Who-can tells which resources the public grants reach, after Denies of the resource policy.
       for (const { resource, whoCan } of access.resources) {
-        const entry = whoCan.find((w) => w.principal === everyone.principal.name)
+        const [entry] = entriesNaming(whoCan, everyone.principal.name)
         if (entry === undefined) continue
         const caps = entry.capabilities.filter((c) => open.some((g) => g.capability === c))
         if (caps.length > 0) add(resource, caps)
