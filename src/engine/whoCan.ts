@@ -273,7 +273,9 @@ class GrantIndex {
     private readonly ctx: EvaluationContext,
   ) {
     for (const access of principals) {
-      for (const grant of access.grants) {
+      // Indexed: most of a principal's grants can be inherited ones, skipped here.
+      for (let i = 0; i < access.grants.length; i++) {
+        const grant = access.grants[i]!
         if (grant.path !== undefined && !access.isAdmin) continue
         const holder = { access, grant }
         if (grant.resource === '*') {

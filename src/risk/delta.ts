@@ -82,7 +82,8 @@ function changedGrants(from: Grant[], to: Grant[]): Grant[] {
   let byKind: Map<string, Map<Capability, Grant[]>> | undefined
   const out: Grant[] = []
   let i = 0
-  for (const g of to) {
+  for (let k = 0; k < to.length; k++) {
+    const g = to[k]!
     while (i < from.length && compareGrants(from[i]!, g) < 0) i++
     let identical = false
     for (let j = i; j < from.length && compareGrants(from[j]!, g) === 0; j++) {

@@ -30,7 +30,9 @@ export const credentialsExposure: Rule = {
   check({ access }) {
     const findings: RuleFinding[] = []
     const byId = new Map(access.principals.map((a) => [a.principal.id, a]))
-    for (const e of access.edges) {
+    // Indexed: a tree can have tens of thousands of edges.
+    for (let i = 0; i < access.edges.length; i++) {
+      const e = access.edges[i]!
       if (e.kind !== 'user-credentials' || e.from === e.to) continue
       const from = byId.get(e.from)
       const to = byId.get(e.to)
@@ -49,7 +51,9 @@ export const credentialsExposure: Rule = {
     }
     for (const a of access.principals) {
       if (a.isAdmin) continue
-      for (const g of a.grants) {
+      // Indexed: a principal can hold thousands of grants, and this runs once per revision.
+      for (let i = 0; i < a.grants.length; i++) {
+        const g = a.grants[i]!
         // Inherited grants are reported on the principal that holds them.
         if (g.path !== undefined || g.capability !== 'read-data') continue
         if (!SECRET_SERVICES.has(g.service) || !everySecret(g)) continue

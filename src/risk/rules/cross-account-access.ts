@@ -33,7 +33,9 @@ export const crossAccountAccess: Rule = {
       if (a.external && outside(a.principal.account)) externals.set(a.principal.name, a.principal)
     }
     for (const { resource, whoCan } of access.resources) {
-      for (const entry of whoCan) {
+      // Indexed: every principal of the tree has an entry on most resources.
+      for (let i = 0; i < whoCan.length; i++) {
+        const entry = whoCan[i]!
         const p = externals.get(entry.principal)
         // Reaching it only through an assumed role of the tree is reported on the trust below.
         if (p === undefined || entry.via !== undefined || p.account === undefined) continue

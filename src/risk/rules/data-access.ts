@@ -34,7 +34,9 @@ export const dataAccess: Rule = {
       .sort((a, b) => byResourceName(a.resource, b.resource))
     for (const { resource, whoCan, c } of confidential) {
       const kinds = KINDS[c.level]
-      for (const entry of whoCan) {
+      // Indexed: every principal of the tree can have an entry on each resource.
+      for (let i = 0; i < whoCan.length; i++) {
+        const entry = whoCan[i]!
         const p = byName.get(entry.principal)
         const who = p?.id ?? entry.principal
         let reached: Reached | undefined

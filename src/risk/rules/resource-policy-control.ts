@@ -68,7 +68,9 @@ export const resourcePolicyControl: Rule = {
     for (const a of access.principals) {
       if (a.isAdmin) continue
       const byResource = new Map<Resource, Set<string>>()
-      for (const g of a.grants) {
+      // Indexed: a principal can hold thousands of grants.
+      for (let i = 0; i < a.grants.length; i++) {
+        const g = a.grants[i]!
         const actions = controlActions(g)
         if (actions.length === 0) continue
         for (const r of withPolicies) {
