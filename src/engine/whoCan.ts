@@ -267,6 +267,7 @@ class GrantIndex {
   /** Grants on patterns, by literal prefix and then by pattern: each pattern is matched once. */
   private readonly byPrefix = new Map<string, Map<string, Holder[]>>()
   private readonly prefixes: string[]
+  private readonly prefixLengths: number[]
 
   constructor(
     principals: PrincipalAccess[],
@@ -299,6 +300,7 @@ class GrantIndex {
       }
     }
     this.prefixes = [...this.byPrefix.keys()].sort()
+    this.prefixLengths = [...new Set(this.prefixes.map((p) => p.length))].sort((a, b) => a - b)
   }
 
   /** Per principal, its grants that meet one of the resource's forms. */
@@ -310,8 +312,8 @@ class GrantIndex {
     const own = new Set<Grant[]>()
     const fromPatterns = new Set<Grant>()
     for (const form of forms) {
-      for (const [pattern, holders] of this.candidates(form)) {
-        if (!patternsIntersect(pattern, form)) continue
+      this.eachCandidate(form, (holders, pattern) => {
+        if (!patternsIntersect(pattern, form)) return
         for (const h of holders) {
           if (fromPatterns.has(h.grant)) continue
           fromPatterns.add(h.grant)
@@ -323,7 +325,7 @@ class GrantIndex {
           }
           list.push(h.grant)
         }
-      }
+      })
     }
     return out
   }
@@ -373,10 +375,16 @@ class GrantIndex {
     return answer
   }
 
-  /** Grants whose literal prefix is a prefix of the form's, or, for a pattern form, extends it. */
-  private *candidates(form: string): Generator<[string, Holder[]]> {
+  /**
+   * Grants whose literal prefix is a prefix of the form's, or, for a pattern form, extends it: by
+   * pattern, shortest prefixes first. Only the prefix lengths some grant has are looked up.
+   */
+  private eachCandidate(form: string, visit: (holders: Holder[], pattern: string) => void): void {
     const prefix = literalPrefix(form)
-    for (let k = 0; k <= prefix.length; k++) yield* this.byPrefix.get(prefix.slice(0, k)) ?? []
+    for (const length of this.prefixLengths) {
+      if (length > prefix.length) break
+      this.byPrefix.get(length === prefix.length ? prefix : prefix.slice(0, length))?.forEach(visit)
+    }
     if (prefix.length === form.length) return
     let low = 0
     let high = this.prefixes.length
@@ -386,7 +394,7 @@ class GrantIndex {
       else high = mid
     }
     for (let i = low; i < this.prefixes.length && this.prefixes[i]!.startsWith(prefix); i++) {
-      yield* this.byPrefix.get(this.prefixes[i]!) ?? []
+      this.byPrefix.get(this.prefixes[i]!)?.forEach(visit)
     }
   }
 }
