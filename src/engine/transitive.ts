@@ -201,6 +201,8 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     return decision.decision === 'allow' ? { conditional: decision.conditional } : undefined
   }
   const roles = principals.filter((p) => p.type === 'role' && p.trustPolicy !== undefined)
+  // Only principals whose identity policies name iam:PassRole can pass a role.
+  const passers = principals.filter((p) => p.type !== 'group' && mayUse(p, PASS_ROLE))
   const named = new NamedPrincipals(principals, (p) => mayUse(p, ASSUME_ACTIONS))
   for (const role of roles) {
     const target = roleAsResource(role)
@@ -244,35 +246,38 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
     for (const service of new Set(services.map((s) => s.value.toLowerCase()))) {
       const launch = LAUNCH_ACTIONS[service]
       if (launch === undefined) continue
-      const descriptions = new Map<string, string>()
-      for (let k = 0; k < principals.length; k++) {
-        const p = principals[k]!
+      // Per launch action, the words and actions every edge to this role shares.
+      const told = new Map<string, { description: string; actions: string[] }>()
+      for (let k = 0; k < passers.length; k++) {
+        const p = passers[k]!
         // A principal can pass only the roles of its own account (AWS's rule for iam:PassRole).
-        if (p === role || p.type === 'group' || p.account !== role.account) continue
-        if (!mayUse(p, PASS_ROLE)) continue
+        if (p === role || p.account !== role.account) continue
         const pass = mayPass(p, target.arn)
         if (pass === undefined) continue
         const run = launchAction(p, service, launch)
         if (run === undefined) continue
-        let description = descriptions.get(run)
-        if (description === undefined) {
-          description = `pass role ${role.name} to ${service.split('.')[0]} (${run})`
-          descriptions.set(run, description)
+        let words = told.get(run)
+        if (words === undefined) {
+          words = {
+            description: `pass role ${role.name} to ${service.split('.')[0]} (${run})`,
+            actions: ['iam:PassRole', run],
+          }
+          told.set(run, words)
         }
         edges.push({
           from: p.id,
           to: role.id,
           kind: 'pass-role',
-          actions: ['iam:PassRole', run],
+          actions: words.actions,
           conditional: pass.conditional,
-          description,
+          description: words.description,
         })
       }
     }
   }
+  const minters = principals.filter((p) => p.type !== 'group' && mayUse(p, CREDENTIAL_ACTIONS))
   for (const user of principals.filter((p) => p.type === 'user' && p.arn !== undefined)) {
-    for (const p of principals) {
-      if (p.type === 'group' || !mayUse(p, CREDENTIAL_ACTIONS)) continue
+    for (const p of minters) {
       const action = CREDENTIAL_ACTIONS.find((a) => allowed(p, a, user.arn!) !== undefined)
       if (action === undefined) continue
       if (p === user) continue
