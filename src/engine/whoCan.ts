@@ -86,7 +86,7 @@ export function whoCanAccess(
     }
   }
   // What a list of grants makes of a resource, when nothing about the resource itself can change it.
-  const capabilitiesOfList = new WeakMap<Grant[], { mask: number; via?: string }>()
+  const capabilitiesOfList = new Map<Grant[], { mask: number; via?: string }>()
   return ctx.model.resources.map((resource, number) => {
     stamp = number
     const forms = resourceForms(resource)
@@ -263,7 +263,7 @@ class GrantIndex {
   /** Grants on `*`, by service and then by principal. */
   private readonly byService = new Map<string, Map<PrincipalAccess, Grant[]>>()
   /** Whether some action of a grant on `*` can be requested on a resource of a type (by actions list). */
-  private readonly applicable = new WeakMap<string[], Map<string, boolean>>()
+  private readonly applicable = new Map<string[], Map<string, boolean>>()
   /** Grants on patterns, by literal prefix and then by pattern: each pattern is matched once. */
   private readonly byPrefix = new Map<string, Map<string, Holder[]>>()
   private readonly prefixes: string[]

@@ -43,7 +43,7 @@ export function classify(resource: Resource, config: Config): Classification {
 
 /** A classifier bound to a configuration, with the results kept per resource. */
 export function classifier(config: Config): (resource: Resource) => Classification {
-  const cache = new WeakMap<Resource, Classification>()
+  const cache = new Map<Resource, Classification>()
   return (resource) => {
     let found = cache.get(resource)
     if (found === undefined) {
