@@ -207,8 +207,11 @@ function documentChangesSaid(changes: DocumentChange[]): string | undefined {
     return `${c.name}: ${parts.join('; ')}`
   })
   const rules: string[] = []
-  if (changes.some((c) => c.conditionValues.length > 0))
-    rules.push('a grant under a condition is reported with its keys, never its values')
+  const valuesChanged = changes.filter((c) => c.conditionValues.length > 0)
+  if (valuesChanged.some((c) => c.name.endsWith('trust policy')))
+    rules.push('condition values are compared on grants, not yet on the trust policies that make paths')
+  if (valuesChanged.some((c) => !c.name.endsWith('trust policy')))
+    rules.push('no grant holds only under those values')
   if (changes.some((c) => c.conditionalDenies.length > 0))
     rules.push('a Deny under a condition is never assumed to apply')
   return `${each.join('; ')} (${rules.join('; ')})`

@@ -319,6 +319,7 @@ class RouteTable {
     }
     if (grant.resourceAddress !== undefined) inherited.resourceAddress = grant.resourceAddress
     if (grant.conditions !== undefined) inherited.conditions = grant.conditions
+    if (grant.conditionValues !== undefined) inherited.conditionValues = grant.conditionValues
     if (grant.limitedBy !== undefined) inherited.limitedBy = grant.limitedBy
     byGrant.set(grant, inherited)
     return inherited

@@ -2,7 +2,7 @@
  * Statements made ready for evaluation: actions as bit sets, resource patterns with IAM policy
  * variables widened to wildcards, and where each statement comes from, for the explanations.
  */
-import type { Effect, PrincipalRef, Statement } from '../iam/types.js'
+import type { Condition, Effect, PrincipalRef, Statement } from '../iam/types.js'
 import type { Policy, PolicyOrigin, SourceLocation } from '../model/types.js'
 import { type ActionIndex, type ActionSet, type ElementActions, elementActions } from './actionSet.js'
 import { patternCovers, patternsIntersect, policyVariablesAsWildcards } from './resourcePatterns.js'
@@ -63,6 +63,8 @@ export interface CompiledStatement {
   conditional: boolean
   /** Sorted, distinct; shared when empty: do not modify. */
   conditionKeys: string[]
+  /** Each condition as one text (operator, key, sorted values: see conditionText), sorted; shared when empty. */
+  conditionTexts: string[]
   /** The resource holds IAM policy variables such as `${aws:username}`: it depends on the request. */
   usesVariables: boolean
   source: StatementSource
@@ -133,10 +135,12 @@ function compileStatement(policy: Policy, statement: Statement, index: ActionInd
   }
   if (location !== undefined) source.location = location
   let conditionKeys = NO_KEYS
+  let conditionTexts = NO_KEYS
   let onRequester: PrincipalCondition[] | undefined
   if (conditions.length > 0) {
     conditionKeys =
       conditions.length === 1 ? [conditions[0]!.key] : [...new Set(conditions.map((c) => c.key))].sort()
+    conditionTexts = conditions.map(conditionText).sort()
     const found = principalConditions(statement)
     if (found.length > 0) onRequester = found
   }
@@ -152,11 +156,20 @@ function compileStatement(policy: Policy, statement: Statement, index: ActionInd
     notPrincipals: statement.notPrincipal,
     conditional: conditions.length > 0 || usesVariables,
     conditionKeys,
+    conditionTexts,
     usesVariables,
     source,
     projections: undefined,
     principalConditions: onRequester,
   }
+}
+
+/**
+ * One condition as text: operator as written, key in lower case (keys are case-insensitive), and
+ * the values sorted, so that two conditions read alike exactly when they test the same thing.
+ */
+export function conditionText(condition: Condition): string {
+  return [condition.operator, condition.key.toLowerCase(), ...[...condition.values].sort()].join('\u0000')
 }
 
 /** The statement applies to every resource the scope matches. */

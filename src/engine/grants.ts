@@ -200,7 +200,7 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
   const grants: Grant[] = []
   for (const byCapability of groups.values()) {
     for (const g of byCapability.values()) {
-      const { sources, keys } = allowedBy(g, allowing)
+      const { sources, keys, texts } = allowedBy(g, allowing)
       const grant: Grant = {
         service: g.service,
         capability: g.capability,
@@ -214,6 +214,7 @@ export function grantsOfScope(ctx: EvaluationContext, principal: Principal, scop
         if (scope.target.address !== undefined) grant.resourceAddress = scope.target.address
       }
       if (keys.length > 0) grant.conditions = keys
+      if (texts.length > 0) grant.conditionValues = texts
       if (result.limitedBy.length > 0) grant.limitedBy = result.limitedBy
       grants.push(grant)
     }
@@ -287,9 +288,10 @@ interface Group {
 function allowedBy(
   group: Group,
   allowing: CompiledStatement[],
-): { sources: StatementSource[]; keys: string[] } {
+): { sources: StatementSource[]; keys: string[]; texts: string[] } {
   const first: { at: number; order: number; statement: CompiledStatement }[] = []
   const keys = new Set<string>()
+  const texts = new Set<string>()
   const anyConditional = group.conditionalAt.includes(true)
   allowing.forEach((statement, order) => {
     let at = -1
@@ -298,6 +300,7 @@ function allowedBy(
       if (at < 0) at = i
       if (group.conditionalAt[i]) {
         for (const k of statement.conditionKeys) keys.add(k)
+        for (const t of statement.conditionTexts) texts.add(t)
         break
       }
       if (!anyConditional) break
@@ -306,7 +309,7 @@ function allowedBy(
   })
   first.sort((x, y) => x.at - y.at || x.order - y.order)
   const sources = [...new Set(first.map((f) => f.statement.source))]
-  return { sources, keys: [...keys].sort() }
+  return { sources, keys: [...keys].sort(), texts: [...texts].sort() }
 }
 
 /** The service field of an ARN pattern, when it is written out (no wildcard or symbol in it). */

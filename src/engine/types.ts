@@ -16,6 +16,11 @@ export interface Grant {
   actions: string[]
   conditional: boolean
   conditions?: string[]
+  /**
+   * The conditions themselves (operator, key and values, see conditionText), sorted: a grant whose
+   * condition values change is a changed grant. Not part of the contract, which names keys only.
+   */
+  conditionValues?: string[]
   /** How, in words: the statements that allow it, or the path of roles it is reached through. */
   via: string
   /** The statements that allow it (for explanations and the delta). */

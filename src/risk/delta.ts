@@ -68,7 +68,7 @@ export function uncoveredActions(grant: Grant, others: Grant[]): string[] {
     (o) =>
       (o.service === '*' || o.service === grant.service) &&
       o.capability === grant.capability &&
-      (!o.conditional || grant.conditional) &&
+      (!o.conditional || (grant.conditional && conditionsNoStronger(o, grant))) &&
       patternCovers(o.resource, grant.resource),
   )
   if (holders.some((o) => o.actions.includes('*'))) return []
@@ -87,7 +87,10 @@ function changedGrants(from: Grant[], to: Grant[]): Grant[] {
     while (i < from.length && compareGrants(from[i]!, g) < 0) i++
     let identical = false
     for (let j = i; j < from.length && compareGrants(from[j]!, g) === 0; j++) {
-      if (sameActions(from[j]!.actions, g.actions)) {
+      if (
+        sameActions(from[j]!.actions, g.actions) &&
+        sameStrings(from[j]!.conditionValues, g.conditionValues)
+      ) {
         identical = true
         break
       }
@@ -103,6 +106,41 @@ function changedGrants(from: Grant[], to: Grant[]): Grant[] {
     if (actions.length > 0) out.push(actions.length === g.actions.length ? g : { ...g, actions })
   }
   return out
+}
+
+function sameStrings(a: string[] | undefined, b: string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b
+  return sameActions(a, b)
+}
+
+/** Operators for which more values, or wider patterns, only let more requests in. */
+const WIDENING = /^(?:ForAnyValue:|ForAllValues:)?(?:String|Arn)(Equals|Like)(?:IfExists)?$/
+
+/**
+ * Whether `holder`'s conditions hold whenever `grant`'s do: the same conditions, or the same
+ * tests (operator and key, in order) where each of `grant`'s values is one of `holder`'s or, for
+ * a Like or Arn test, matched by one of its patterns. Any other difference (a value replaced, a
+ * negated test, a test added or dropped) makes them different grants.
+ */
+export function conditionsNoStronger(holder: Grant, grant: Grant): boolean {
+  const wider = holder.conditionValues
+  const narrower = grant.conditionValues
+  if (wider === undefined || narrower === undefined) return wider === narrower
+  if (wider.length !== narrower.length) return false
+  for (let i = 0; i < wider.length; i++) {
+    if (wider[i] === narrower[i]) continue
+    const [operator, key, ...allowed] = wider[i]!.split('\u0000')
+    const [otherOperator, otherKey, ...asked] = narrower[i]!.split('\u0000')
+    if (operator !== otherOperator || key !== otherKey) return false
+    const test = WIDENING.exec(operator!)
+    if (test === null) return false
+    const patterns = test[1] === 'Like' || operator!.includes('Arn')
+    const covered = asked.every((value) =>
+      allowed.some((a) => a === value || (patterns && patternCovers(a, value))),
+    )
+    if (!covered) return false
+  }
+  return true
 }
 
 /** Grants by service, then capability. */

@@ -210,6 +210,49 @@ describe('analyze', () => {
     )
   })
 
+  it('a condition whose values change is a changed grant; one whose patterns widen is a gain only', () => {
+    const delivery = (sourceArn: string) =>
+      bucket(
+        'waf-logs',
+        [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'delivery.logs.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: 'arn:aws:s3:::waf-logs/*',
+            Condition: { ArnLike: { 'aws:SourceArn': sourceArn } },
+          },
+        ],
+        { Confidentiality: 'Internal' },
+      )
+    const inRegion = `arn:aws:logs:eu-west-1:${HOME}:*`
+    const anyRegion = `arn:aws:logs:*:${HOME}:*`
+    const otherAccount = `arn:aws:logs:eu-west-1:${OTHER}:*`
+    const service = (r: ReturnType<typeof analyze>) =>
+      r.principals.find((p) => p.name === 'delivery.logs.amazonaws.com')
+    // Same statement, same values: nothing changes.
+    const same = analyze(load(model([], [delivery(inRegion)])), load(model([], [delivery(inRegion)])), config)
+    expect(service(same)).toBeUndefined()
+    // Any region instead of one: the service can write from more sources, and loses nothing.
+    const wider = service(
+      analyze(load(model([], [delivery(inRegion)])), load(model([], [delivery(anyRegion)])), config),
+    )
+    expect(wider?.added.map((g) => [g.capability, g.conditions])).toEqual([['write-data', ['aws:SourceArn']]])
+    expect(wider?.removed).toEqual([])
+    // Another account instead: what was allowed is gone, and something else is allowed.
+    const moved = service(
+      analyze(load(model([], [delivery(inRegion)])), load(model([], [delivery(otherAccount)])), config),
+    )
+    expect(moved?.added.map((g) => g.capability)).toEqual(['write-data'])
+    expect(moved?.removed.map((g) => g.capability)).toEqual(['write-data'])
+    // Narrowing back to one region: a removal only.
+    const narrower = service(
+      analyze(load(model([], [delivery(anyRegion)])), load(model([], [delivery(inRegion)])), config),
+    )
+    expect(narrower?.added).toEqual([])
+    expect(narrower?.removed.map((g) => g.capability)).toEqual(['write-data'])
+  })
+
   it('unchanged trees give risk none and no principals', () => {
     const m = () => model([task(), role('partner-reader', [readLogs], trustAccount(OTHER))], [kyc(), logs()])
     const r = analyze(load(m()), load(m()), config)

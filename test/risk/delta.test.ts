@@ -40,6 +40,62 @@ describe('grant coverage', () => {
       ['s3:GetObject'],
     ],
     [
+      'a conditional grant covers one under the same conditions',
+      grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
+        conditional: true,
+        conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1'],
+      }),
+      [
+        grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
+          conditional: true,
+          conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1'],
+        }),
+      ],
+      [],
+    ],
+    [
+      'but not one under another value',
+      grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
+        conditional: true,
+        conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-2'],
+      }),
+      [
+        grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
+          conditional: true,
+          conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1'],
+        }),
+      ],
+      ['s3:GetObject'],
+    ],
+    [
+      'a negated test with more values is not weaker',
+      grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
+        conditional: true,
+        conditionValues: ['StringNotEquals\u0000aws:sourcevpce\u0000vpce-1'],
+      }),
+      [
+        grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
+          conditional: true,
+          conditionValues: ['StringNotEquals\u0000aws:sourcevpce\u0000vpce-1\u0000vpce-2'],
+        }),
+      ],
+      ['s3:GetObject'],
+    ],
+    [
+      'an Equals test with more values is weaker',
+      grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
+        conditional: true,
+        conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1'],
+      }),
+      [
+        grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
+          conditional: true,
+          conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1\u0000vpce-2'],
+        }),
+      ],
+      [],
+    ],
+    [
       'a wider grant is not covered by a narrower one',
       grant('*', ['s3:GetObject']),
       [grant('arn:aws:s3:::kyc/*', ['s3:GetObject'])],
