@@ -209,7 +209,7 @@ function documentChangesSaid(changes: DocumentChange[]): string | undefined {
   const rules: string[] = []
   const valuesChanged = changes.filter((c) => c.conditionValues.length > 0)
   if (valuesChanged.some((c) => c.name.endsWith('trust policy')))
-    rules.push('condition values are compared on grants, not yet on the trust policies that make paths')
+    rules.push('a trust policy counts through the grants of the role it admits to')
   if (valuesChanged.some((c) => !c.name.endsWith('trust policy')))
     rules.push('no grant holds only under those values')
   if (changes.some((c) => c.conditionalDenies.length > 0))

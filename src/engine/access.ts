@@ -194,6 +194,7 @@ function adminGrants(reason: string, route: Reach | undefined): Grant[] {
       sources: [],
     }
     if (route !== undefined) grant.path = route.hops
+    if (route?.conditionValues !== undefined) grant.conditionValues = route.conditionValues
     return grant
   })
 }
@@ -225,6 +226,8 @@ interface Reach {
   via: string
   hops: string[]
   conditional: boolean
+  /** The trust conditions met along the way (see AccessEdge), sorted; absent when none. */
+  conditionValues?: string[]
 }
 
 /**
@@ -264,7 +267,7 @@ function adjacencyOf(edges: AccessEdge[]): Map<string, AccessEdge[]> {
 class RouteTable {
   private readonly passedOn = new Map<Reach, Map<Grant, Grant>>()
   /** Routes by the route they extend (START for first hops), then the edge's target, words and condition. */
-  private readonly further = new Map<Reach, Map<string, Map<string, [Reach?, Reach?]>>>()
+  private readonly further = new Map<Reach, Map<string, Map<string, Map<string, Reach>>>>()
 
   /**
    * The route one edge further (`from` undefined: the edge is the first hop). Keyed by what the
@@ -283,16 +286,16 @@ class RouteTable {
       byWords = new Map()
       byTarget.set(e.to, byWords)
     }
-    let pair = byWords.get(e.description)
-    if (pair === undefined) {
-      pair = [undefined, undefined]
-      byWords.set(e.description, pair)
+    let byCondition = byWords.get(e.description)
+    if (byCondition === undefined) {
+      byCondition = new Map()
+      byWords.set(e.description, byCondition)
     }
-    const slot = e.conditional ? 1 : 0
-    let route = pair[slot]
+    const condition = e.conditionValues === undefined ? `${e.conditional}` : e.conditionValues.join('\u0001')
+    let route = byCondition.get(condition)
     if (route === undefined) {
       route = extend(parent, e)
-      pair[slot] = route
+      byCondition.set(condition, route)
     }
     return route
   }
@@ -319,7 +322,8 @@ class RouteTable {
     }
     if (grant.resourceAddress !== undefined) inherited.resourceAddress = grant.resourceAddress
     if (grant.conditions !== undefined) inherited.conditions = grant.conditions
-    if (grant.conditionValues !== undefined) inherited.conditionValues = grant.conditionValues
+    const conditions = unionOf(grant.conditionValues, route.conditionValues)
+    if (conditions !== undefined) inherited.conditionValues = conditions
     if (grant.limitedBy !== undefined) inherited.limitedBy = grant.limitedBy
     byGrant.set(grant, inherited)
     return inherited
@@ -331,12 +335,21 @@ const START: Reach = { target: '', via: '', hops: [], conditional: false }
 
 /** The route one edge further. */
 function extend(r: Reach, e: AccessEdge): Reach {
-  return {
+  const route: Reach = {
     target: e.to,
     via: r.via === '' ? e.description : `${r.via}, then ${e.description}`,
     hops: [...r.hops, e.to],
     conditional: r.conditional || e.conditional,
   }
+  const conditions = unionOf(r.conditionValues, e.conditionValues)
+  if (conditions !== undefined) route.conditionValues = conditions
+  return route
+}
+
+/** Two sorted lists of condition texts as one, sorted, without repeats; undefined when both are. */
+function unionOf(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  if (a === undefined || b === undefined || a === b) return a ?? b
+  return [...new Set([...a, ...b])].sort()
 }
 
 /** Principals reachable through edges, shortest paths first, each once. */

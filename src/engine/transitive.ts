@@ -122,6 +122,23 @@ function add(map: Map<string, number[]>, key: string, value: number): void {
   else list.push(value)
 }
 
+/** The conditions (see conditionText) of the trust's Allows that admit the principal to the action. */
+function trustConditions(
+  ctx: EvaluationContext,
+  trust: CompiledStatement[],
+  p: Principal,
+  action: string,
+): string[] {
+  const position = ctx.index.positionOf(action)
+  const texts = new Set<string>()
+  for (const s of trust) {
+    if (s.effect !== 'Allow' || s.conditionTexts.length === 0) continue
+    if (position === undefined || !s.actions.has(position) || matchPrincipal(s, p) === 'none') continue
+    for (const t of s.conditionTexts) texts.add(t)
+  }
+  return [...texts].sort()
+}
+
 export function accessEdges(ctx: EvaluationContext, principals: Principal[]): AccessEdge[] {
   const edges: AccessEdge[] = []
   const isHomeAccount = (p: Principal): boolean =>
@@ -229,14 +246,17 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
       for (const action of ASSUME_ACTIONS) {
         const ok = allowed(p, action, target.arn, target)
         if (ok === undefined) continue
-        edges.push({
+        const edge: AccessEdge = {
           from: p.id,
           to: role.id,
           kind: 'assume-role',
           actions: [action],
           conditional: ok.conditional,
           description: assumeDescription,
-        })
+        }
+        const conditions = ok.conditional ? trustConditions(ctx, trust, p, action) : []
+        if (conditions.length > 0) edge.conditionValues = conditions
+        edges.push(edge)
         break
       }
     }

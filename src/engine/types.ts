@@ -42,6 +42,8 @@ export interface AccessEdge {
   actions: string[]
   conditional: boolean
   description: string
+  /** The conditions of the trust statements that admit it, when they are what makes it conditional. */
+  conditionValues?: string[]
 }
 
 /** A principal reached through a path, with the route in words. */

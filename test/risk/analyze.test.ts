@@ -253,6 +253,35 @@ describe('analyze', () => {
     expect(narrower?.removed.map((g) => g.capability)).toEqual(['write-data'])
   })
 
+  it('a trust condition whose value changes changes the grants inherited through it', () => {
+    const provider = `arn:aws:iam::${HOME}:oidc-provider/token.actions.githubusercontent.com`
+    const deployer = (issuer: string) =>
+      role(
+        'deployer',
+        [readLogs],
+        [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: provider },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringEquals: { 'token.actions.githubusercontent.com:iss': issuer } },
+          },
+        ],
+      )
+    const r = analyze(
+      load(model([deployer('http://token.actions.githubusercontent.com')], [logs()])),
+      load(model([deployer('https://token.actions.githubusercontent.com')], [logs()])),
+      config,
+    )
+    const federated = r.principals.find((p) => p.type === 'federated')
+    expect(federated?.added.map((g) => [g.capability, g.resource, g.conditional])).toEqual([
+      ['read-data', 'arn:aws:s3:::app-logs/*', true],
+    ])
+    expect(federated?.removed.map((g) => g.capability)).toEqual(['read-data'])
+    // The role itself is not changed.
+    expect(r.principals.find((p) => p.name === 'deployer')).toBeUndefined()
+  })
+
   it('unchanged trees give risk none and no principals', () => {
     const m = () => model([task(), role('partner-reader', [readLogs], trustAccount(OTHER))], [kyc(), logs()])
     const r = analyze(load(m()), load(m()), config)
