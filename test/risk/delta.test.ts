@@ -13,6 +13,13 @@ const grant = (resource: string, actions: string[], extra: Partial<Grant> = {}):
   ...extra,
 })
 
+/** A grant's conditions, as the engine writes them: operator, key and values, one text each. */
+const under = (operator: string, ...values: string[]): Partial<Grant> => ({
+  conditional: true,
+  conditionValues: [[operator, 'aws:sourcevpce', ...values].join('\u0000')],
+})
+const kyc = (extra: Partial<Grant>): Grant => grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], extra)
+
 describe('grant coverage', () => {
   it.each([
     [
@@ -41,58 +48,26 @@ describe('grant coverage', () => {
     ],
     [
       'a conditional grant covers one under the same conditions',
-      grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
-        conditional: true,
-        conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1'],
-      }),
-      [
-        grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
-          conditional: true,
-          conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1'],
-        }),
-      ],
+      kyc(under('StringEquals', 'vpce-1')),
+      [kyc(under('StringEquals', 'vpce-1'))],
       [],
     ],
     [
       'but not one under another value',
-      grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
-        conditional: true,
-        conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-2'],
-      }),
-      [
-        grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
-          conditional: true,
-          conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1'],
-        }),
-      ],
+      kyc(under('StringEquals', 'vpce-2')),
+      [kyc(under('StringEquals', 'vpce-1'))],
       ['s3:GetObject'],
     ],
     [
       'a negated test with more values is not weaker',
-      grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
-        conditional: true,
-        conditionValues: ['StringNotEquals\u0000aws:sourcevpce\u0000vpce-1'],
-      }),
-      [
-        grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
-          conditional: true,
-          conditionValues: ['StringNotEquals\u0000aws:sourcevpce\u0000vpce-1\u0000vpce-2'],
-        }),
-      ],
+      kyc(under('StringNotEquals', 'vpce-1')),
+      [kyc(under('StringNotEquals', 'vpce-1', 'vpce-2'))],
       ['s3:GetObject'],
     ],
     [
       'an Equals test with more values is weaker',
-      grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
-        conditional: true,
-        conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1'],
-      }),
-      [
-        grant('arn:aws:s3:::kyc/*', ['s3:GetObject'], {
-          conditional: true,
-          conditionValues: ['StringEquals\u0000aws:sourcevpce\u0000vpce-1\u0000vpce-2'],
-        }),
-      ],
+      kyc(under('StringEquals', 'vpce-1')),
+      [kyc(under('StringEquals', 'vpce-1', 'vpce-2'))],
       [],
     ],
     [
