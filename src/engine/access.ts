@@ -92,10 +92,10 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   return { principals, resources: whoCanAccess(ctx, principals, pathsOf(reaches)), edges }
 
   /**
-   * The principal's own grants, plus those of every principal it reaches that it lacks, sorted. Principals
-   * with the same own grants that reach the same principals by the same routes (every deploy role
-   * with the same managed policies) get the same list: worked out once. Only principals that share
-   * their policies with another are looked up.
+   * The principal's own grants, plus those of every principal it reaches that it lacks, sorted.
+   * Principals with the same own grants that reach the same principals by the same routes (every
+   * deploy role with the same managed policies) get the same list: worked out once. Only principals
+   * that share their policies with another are looked up.
    */
   function inheritedAccess(p: Principal, reach: Reach[]): Grant[] {
     const own = direct.get(p)!
