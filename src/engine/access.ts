@@ -10,7 +10,7 @@ import { ObjectIds, reachedGrants } from './closure.js'
 import { EvaluationContext } from './context.js'
 import { evaluateScope } from './evaluate.js'
 import { externalPrincipals } from './external.js'
-import { compareGrants, directGrants, identitySignature, resourceForms } from './grants.js'
+import { compareGrants, directGrants, identitySignature, resourceForms, signatureCounts } from './grants.js'
 import { HeldGrants } from './heldGrants.js'
 import { accessEdges } from './transitive.js'
 import type { AccessEdge, AccessMap, Grant, PathTo, PrincipalAccess } from './types.js'
@@ -59,11 +59,7 @@ export function effectiveAccess(model: Model, options: AccessOptions = {}): Acce
   const ids = new ObjectIds()
   const alike = new Map<string, Grant[]>()
   // Only principals that share their policies with another can share an inherited list.
-  const alikeCount = new Map<string, number>()
-  for (const p of everyone) {
-    const signature = identitySignature(ctx, p)
-    alikeCount.set(signature, (alikeCount.get(signature) ?? 0) + 1)
-  }
+  const alikeCount = signatureCounts(ctx, everyone)
   const principals: PrincipalAccess[] = everyone.map((p) => {
     const reach = reaches.get(p.id)!
     let adminVia = directAdmin.get(p.id)

@@ -7,6 +7,7 @@ import { capabilitiesOf } from '../iam/capabilities.js'
 import type { Capability } from '../iam/types.js'
 import { CAPABILITIES } from '../iam/types.js'
 import type { Principal, Resource } from '../model/types.js'
+import type { ActionSet } from './actionSet.js'
 import {
   allowScopes,
   type CompiledStatement,
@@ -119,6 +120,39 @@ export function identitySignature(ctx: EvaluationContext, principal: Principal):
 }
 
 const signatures = new WeakMap<EvaluationContext, Map<Principal, string>>()
+
+/** How many of the principals have each identity signature. */
+export function signatureCounts(ctx: EvaluationContext, principals: Principal[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const p of principals) {
+    const signature = identitySignature(ctx, p)
+    counts.set(signature, (counts.get(signature) ?? 0) + 1)
+  }
+  return counts
+}
+
+/**
+ * Every action some Allow of the principal's identity policies names, whatever its resource or
+ * condition: without it, only a resource or trust policy can allow the action. One set per
+ * identity signature (shared: do not modify it).
+ */
+export function identityAllowNames(ctx: EvaluationContext, principal: Principal): ActionSet {
+  let known = allowNames.get(ctx)
+  if (known === undefined) {
+    known = new Map()
+    allowNames.set(ctx, known)
+  }
+  const signature = identitySignature(ctx, principal)
+  let union = known.get(signature)
+  if (union === undefined) {
+    union = ctx.index.empty()
+    for (const s of ctx.principal(principal).identity) if (s.effect === 'Allow') union.unionWith(s.actions)
+    known.set(signature, union)
+  }
+  return union
+}
+
+const allowNames = new WeakMap<EvaluationContext, Map<string, ActionSet>>()
 
 /**
  * What the policies allow the principal on the scope. On a resource of a known service, only the

@@ -6,10 +6,9 @@
  */
 import { classifyAwsPrincipal } from '../iam/arn.js'
 import type { Principal, Resource } from '../model/types.js'
-import type { ActionSet } from './actionSet.js'
 import type { CompiledStatement } from './compile.js'
 import type { EvaluationContext } from './context.js'
-import { identitySignature } from './grants.js'
+import { identityAllowNames, identitySignature, signatureCounts } from './grants.js'
 import { matchPrincipal } from './principalMatch.js'
 import type { AccessEdge } from './types.js'
 
@@ -147,17 +146,10 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
   // get the same answer to every request that reads no resource policy: asked once.
   const signatureOf = (p: Principal): string => identitySignature(ctx, p)
   // Cheap pre-checks before deciding requests: does any identity Allow name one of the actions?
-  const allowUnion = new Map<string, ActionSet>()
   // Keyed by the action lists themselves: constants of this module and of LAUNCH_ACTIONS.
   const wantedSets = new Map<string[], number[]>()
   const mayUse = (p: Principal, actions: string[]): boolean => {
-    const signature = signatureOf(p)
-    let union = allowUnion.get(signature)
-    if (union === undefined) {
-      union = ctx.index.empty()
-      for (const s of ctx.principal(p).identity) if (s.effect === 'Allow') union.unionWith(s.actions)
-      allowUnion.set(signature, union)
-    }
+    const union = identityAllowNames(ctx, p)
     let wanted = wantedSets.get(actions)
     if (wanted === undefined) {
       wanted = [...ctx.index.ofNames(actions).indices()]
@@ -170,11 +162,7 @@ export function accessEdges(ctx: EvaluationContext, principals: Principal[]): Ac
   const passAnswers = new Map<string, Map<string, { conditional: boolean } | null>>()
   /** iam:PassRole on a role: the identity side alone decides. */
   // Answers are kept only for signatures shared by several principals: the others ask once anyway.
-  const alike = new Map<string, number>()
-  for (const p of principals) {
-    const signature = signatureOf(p)
-    alike.set(signature, (alike.get(signature) ?? 0) + 1)
-  }
+  const alike = signatureCounts(ctx, principals)
   const mayPass = (p: Principal, role: string): { conditional: boolean } | undefined => {
     const signature = signatureOf(p)
     if (alike.get(signature) === 1) return allowed(p, 'iam:PassRole', role)

@@ -4,9 +4,8 @@
  * be passed and trust the service, existing resources), with the prerequisites code can show.
  */
 
-import type { ActionSet } from '../../../engine/actionSet.js'
 import type { EvaluationContext } from '../../../engine/context.js'
-import { identitySignature } from '../../../engine/grants.js'
+import { identityAllowNames, identitySignature } from '../../../engine/grants.js'
 import type { AccessEdge, AccessMap } from '../../../engine/types.js'
 import type { Model, Policy, Principal } from '../../../model/types.js'
 import type { PrivescMethod } from './methods.js'
@@ -57,7 +56,6 @@ class SceneIndex {
   private readonly passable = new Map<PrivescMethod, Principal[]>()
   readonly assumeFrom = new Map<string, AccessEdge[]>()
   private readonly alike = new Map<string, unknown>()
-  private readonly allowUnions = new Map<string, ActionSet>()
 
   constructor(private readonly scene: Scene) {
     for (const e of scene.access.edges) {
@@ -116,17 +114,10 @@ class SceneIndex {
    * one, no request for it can be allowed except through a resource or trust policy.
    */
   identityNamesAll(p: Principal, actions: string[]): boolean {
-    const signature = identitySignature(this.scene.ctx, p)
-    let union = this.allowUnions.get(signature)
-    if (union === undefined) {
-      union = this.scene.ctx.index.empty()
-      for (const s of this.scene.ctx.principal(p).identity)
-        if (s.effect === 'Allow') union.unionWith(s.actions)
-      this.allowUnions.set(signature, union)
-    }
+    const named = identityAllowNames(this.scene.ctx, p)
     for (const action of actions) {
       const position = this.scene.ctx.index.positionOf(action)
-      if (position === undefined || !union.has(position)) return false
+      if (position === undefined || !named.has(position)) return false
     }
     return true
   }
