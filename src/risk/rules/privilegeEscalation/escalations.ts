@@ -42,7 +42,10 @@ interface MethodActions {
   onPolicy: string[]
   onAny: string[]
   /** Every action but sts: ones (a trust policy can allow those by naming the principal). */
-  byIdentity: string[]
+  identityNeeded: string[]
+  /** The target actions a trust policy decides (sts:), and the others. */
+  onTargetByTrust: string[]
+  onTargetByIdentity: string[]
 }
 
 /**
@@ -74,7 +77,9 @@ class SceneIndex {
         onTarget: on('target'),
         onPolicy: on('target-policy'),
         onAny: on('any'),
-        byIdentity: m.actions.map((a) => a.action).filter((a) => !a.startsWith('sts:')),
+        identityNeeded: m.actions.map((a) => a.action).filter((a) => !a.startsWith('sts:')),
+        onTargetByTrust: on('target').filter((a) => a.startsWith('sts:')),
+        onTargetByIdentity: on('target').filter((a) => !a.startsWith('sts:')),
       }
       this.parts.set(m, parts)
     }
@@ -150,10 +155,11 @@ function indexOf(scene: Scene): SceneIndex {
 export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escalation | undefined {
   const base = { method: m, principal: p }
   const index = indexOf(scene)
-  const { onTarget, onPolicy, onAny, byIdentity: needed } = index.actionsOf(m)
+  const { onTarget, onPolicy, onAny, identityNeeded, onTargetByTrust, onTargetByIdentity } =
+    index.actionsOf(m)
   // IAM resources have no resource policy but a role's trust (read for sts: actions): every other
   // action must be named by an identity Allow. A method on resources may be opened by their policies.
-  if (m.target !== 'resource' && !index.identityNamesAll(p, needed)) return undefined
+  if (m.target !== 'resource' && !index.identityNamesAll(p, identityNeeded)) return undefined
   const anyOk = allowedAll(scene.ctx, p, onAny, '*')
   if (anyOk === undefined) return undefined
   const account = p.account ?? scene.model.homeAccounts[0] ?? '*'
@@ -201,13 +207,12 @@ export function escalation(scene: Scene, p: Principal, m: PrivescMethod): Escala
       const all = index.principalsOfType(m.target)
       // A trust policy names principals: sts: actions are decided for each principal; the others
       // by the identity side alone, once for the principals with the same policies.
-      const byTrust = onTarget.filter((a) => a.startsWith('sts:'))
-      const byIdentity = onTarget.filter((a) => !a.startsWith('sts:'))
+      const byTrust = onTargetByTrust
       const needsTrust = byTrust.length > 0 || onPolicy.length > 0
       const shared = index.sameForAlike(p, m, () => ({
         // Every target, the principal itself included: each principal drops itself below.
         hits: all.flatMap((t) => {
-          let ok = allowedAll(scene.ctx, p, byIdentity, t.arn!, t)
+          let ok = allowedAll(scene.ctx, p, onTargetByIdentity, t.arn!, t)
           if (ok !== undefined && onPolicy.length > 0) ok = onSomePolicy(scene, p, t, onPolicy, ok)
           const admin = scene.admins.has(t.id) || (m.writesPolicy && t.boundary === undefined)
           return ok === undefined ? [] : [{ name: t.name, ok, admin, target: t }]
