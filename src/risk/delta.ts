@@ -87,10 +87,7 @@ function changedGrants(from: Grant[], to: Grant[]): Grant[] {
     while (i < from.length && compareGrants(from[i]!, g) < 0) i++
     let identical = false
     for (let j = i; j < from.length && compareGrants(from[j]!, g) === 0; j++) {
-      if (
-        sameActions(from[j]!.actions, g.actions) &&
-        sameStrings(from[j]!.conditionValues, g.conditionValues)
-      ) {
+      if (sameList(from[j]!.actions, g.actions) && sameList(from[j]!.conditionValues, g.conditionValues)) {
         identical = true
         break
       }
@@ -106,11 +103,6 @@ function changedGrants(from: Grant[], to: Grant[]): Grant[] {
     if (actions.length > 0) out.push(actions.length === g.actions.length ? g : { ...g, actions })
   }
   return out
-}
-
-function sameStrings(a: string[] | undefined, b: string[] | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b
-  return sameActions(a, b)
 }
 
 /** Operators for which more values, or wider patterns, only let more requests in. */
@@ -159,9 +151,10 @@ function grantsByKind(grants: Grant[]): Map<string, Map<Capability, Grant[]>> {
   return byKind
 }
 
-function sameActions(a: string[], b: string[]): boolean {
+/** The same strings in the same order (both absent counts as the same). */
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   if (a === b) return true
-  if (a.length !== b.length) return false
+  if (a === undefined || b === undefined || a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }
@@ -199,7 +192,7 @@ function sameWhoCan(
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!
     const y = b[i]!
-    if (x.principal !== y.principal || !sameActions(x.capabilities, y.capabilities)) return false
+    if (x.principal !== y.principal || !sameList(x.capabilities, y.capabilities)) return false
   }
   return true
 }
